@@ -1,0 +1,67 @@
+# Every target a developer or CI runs. `make help` lists them.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.9
+WAREHOUSE_DIR ?= data/warehouse
+PORT ?= 8050
+
+.DEFAULT_GOAL := help
+.PHONY: help setup setup-python setup-browser setup-geo run demo ingest serve test test-fast test-browser lint format bench clean
+
+help: ## List every target with what it does
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
+
+setup: setup-python setup-browser setup-geo ## Install everything (venv from the lock file, Chromium, boundary files); safe to run twice
+
+setup-python: ## Create .venv and install the locked Python packages
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@$(UV) --version 2>/dev/null | grep -q $(UV_VERSION) || $(VENV)/bin/pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+	@$(UV) sync --frozen --inexact --python $(PY) -q
+
+setup-browser: ## Install Debian's chromium and chromium-driver for the browser tests (needs root or sudo)
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then echo "chromium: already installed"; \
+	else SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; fi
+
+setup-geo: ## Copy the boundary GeoJSON from ../shared/reference/geo into data/geo when it exists
+	@if [ -d ../shared/reference/geo ]; then mkdir -p data/geo && cp -u ../shared/reference/geo/*.geojson data/geo/ && echo "geo: copied boundaries to data/geo"; \
+	else echo "geo: ../shared/reference/geo not found; the map falls back to points (see README)"; fi
+
+run: setup demo ingest serve ## Set up, generate demo data, ingest it into the warehouse, serve the dashboard on http://127.0.0.1:8050
+
+demo: ## Write a synthetic demo inbox to data/inbox (seed 42)
+	$(PY) -m pipelines demo --out data/inbox --seed 42
+
+ingest: ## Ingest every file in data/inbox into the warehouse and publish a new version
+	-$(PY) -m pipelines ingest --warehouse $(WAREHOUSE_DIR)
+	$(PY) -m pipelines status --warehouse $(WAREHOUSE_DIR)
+
+serve: ## Serve the dashboard with gunicorn on 127.0.0.1:$(PORT)
+	WAREHOUSE_DIR=$(WAREHOUSE_DIR) PORT=$(PORT) $(PY) -m dashboard
+
+test: setup ## Install everything and run lint plus the whole test suite
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest
+
+test-fast: ## Run the tests without the browser and slow end-to-end groups
+	$(PY) -m pytest -m "not browser and not slow"
+
+test-browser: ## Run only the browser tests
+	$(PY) -m pytest -m browser
+
+lint: ## Ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: ## Format and autofix with ruff
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: setup-python ## Print ingest and dashboard timings at 1x and 10x data
+	$(PY) -m pipelines.bench
+
+clean: ## Remove generated data (inbox, warehouse, geo) but keep the venv
+	rm -rf data/inbox data/warehouse data/geo

@@ -1,0 +1,1 @@
+"""Validation: the reporting contract applied to what the readers produced."""
