@@ -1,0 +1,341 @@
+"""Ingest: received files -> archive -> read -> validate -> load -> transform -> publish.
+
+Order matters for safety: every file is archived by content hash before it is parsed; the new
+warehouse version is built beside the published one; inbox files are removed only after the new
+version is published (their bytes are already in the archive). A run killed at any point leaves
+`current.duckdb` at the previous complete version and the inbox untouched, so the next run simply
+does the whole work again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from pipelines import archive, publish, reference
+from pipelines.contract import MAX_FILE_BYTES, SCHEMA_VERSION
+from pipelines.issues import Issue, IssueLog
+from pipelines.load import (
+    create_raw_schema,
+    known_hashes,
+    load_submissions,
+    next_submission_id,
+    scalar,
+)
+from pipelines.read.detect import detect_kind
+from pipelines.submission import Submission
+from pipelines.transform import run_transform
+from pipelines.validate.coerce import CoerceError, to_code, to_int
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class IngestResult:
+    version: int
+    warehouse: Path
+    files: list[dict] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> int:
+        return sum(1 for f in self.files if f["status"] in ("rejected", "partially_loaded"))
+
+    def as_dict(self) -> dict:
+        counts: dict[str, int] = {}
+        for f in self.files:
+            counts[f["status"]] = counts.get(f["status"], 0) + 1
+        return {
+            "warehouse": str(self.warehouse),
+            "version": self.version,
+            "files_received": len(self.files),
+            "counts": counts,
+            "files": self.files,
+        }
+
+
+def collect(paths: Iterable[Path]) -> list[Path]:
+    """Files in the order given; a folder contributes its files (recursively, sorted)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*") if p.is_file()))
+        else:
+            out.append(path)
+    return out
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Context:
+    """Reference facts a run validates against, read once per run."""
+
+    def __init__(self) -> None:
+        ref = reference.municipalities()
+        self.municipalities = dict(
+            zip(ref["municipality_code"].to_list(), ref["county_code"].to_list(), strict=True)
+        )
+        self.codes = set(self.municipalities)
+        self.counties = reference.county_codes()
+
+
+def receive(path: Path, warehouse: Path) -> tuple[Submission, bytes | None]:
+    """Archive one file and return its submission record and (when small enough) its bytes."""
+    received_at = _now()
+    try:
+        size = path.stat().st_size
+        if size <= MAX_FILE_BYTES:
+            data = path.read_bytes()
+            sha = hashlib.sha256(data).hexdigest()
+            archive.archive_bytes(warehouse, data, sha)
+        else:
+            data = None
+            sha, size = archive.hash_file(path)
+            archive.archive_file(warehouse, path, sha)
+    except OSError as exc:
+        sub = Submission(path.name, path, "", 0, received_at)
+        sub.issues.append(
+            Issue("error", "unreadable", f"filen kunde inte läsas från disk: {exc.strerror}")
+        )
+        return sub, None
+    sub = Submission(path.name, path, sha, size, received_at, archived=True)
+    if data is None:
+        sub.issues.append(
+            Issue(
+                "error",
+                "too_large",
+                f"filen är {size / 1024 / 1024:.1f} MB, större än gränsen "
+                f"{MAX_FILE_BYTES // 1024 // 1024} MB",
+                expected=f"högst {MAX_FILE_BYTES // 1024 // 1024} MB",
+            )
+        )
+    return sub, data
+
+
+def parse(sub: Submission, data: bytes, ctx: Context) -> None:
+    """Recognise, read and validate one file; sets kind, status, rows and issues."""
+    kind, reason = detect_kind(data)
+    sub.kind = kind
+    log = IssueLog()
+    if kind == "unknown":
+        log.error("unknown_kind", reason or "okänd filtyp", expected="JSON, XLSX eller CSV")
+    elif kind in ("report_json", "report_xlsx"):
+        _parse_report(sub, data, kind, ctx, log)
+    else:
+        _parse_grants(sub, data, kind, ctx, log)
+    sub.issues.extend(log.issues)
+    if kind.startswith("grants") and sub.grant_rows:
+        sub.status = "partially_loaded" if sub.rows_rejected else "loaded"
+    elif kind.startswith("report") and sub.report is not None and not log.errors:
+        sub.status = "loaded"
+    else:
+        sub.status = "rejected"
+
+
+def _parse_report(sub: Submission, data: bytes, kind: str, ctx: Context, log: IssueLog) -> None:
+    from pipelines.validate.report import json_locate, validate_report
+
+    if kind == "report_json":
+        from pipelines.read.json_report import decode_json
+
+        raw, locate = decode_json(data, log), json_locate
+    else:
+        from pipelines.read.xlsx_report import read_report_xlsx
+
+        raw, locate = read_report_xlsx(data, log)
+    if raw is None:
+        return
+    _identify(sub, raw, ctx)
+    report, vlog = validate_report(raw, known_codes=ctx.codes, locate=locate)
+    log.issues.extend(vlog.issues)
+    if report is None:
+        return
+    report["schema_version"] = SCHEMA_VERSION
+    sub.report = report
+    sub.municipality_code = report["municipality_code"]
+    sub.year = report["reporting_year"]
+    sub.submitted_at = report.get("submitted_at") or sub.received_at
+
+
+def _identify(sub: Submission, raw: object, ctx: Context) -> None:
+    """Best-effort municipality and year of a report, kept even when it is rejected."""
+    if not isinstance(raw, dict):
+        return
+    with contextlib.suppress(CoerceError):
+        sub.municipality_code = to_code(raw.get("municipality_code"), 4, ctx.codes, "kommunkod")[0]
+    with contextlib.suppress(CoerceError):
+        sub.year = to_int(raw.get("reporting_year"))[0]
+
+
+def _parse_grants(sub: Submission, data: bytes, kind: str, ctx: Context, log: IssueLog) -> None:
+    from pipelines.read.grants import read_grants
+    from pipelines.validate.grants import validate_grants
+
+    rows = read_grants(data, "csv" if kind == "grants_csv" else "xlsx", log)
+    if rows is None:
+        return
+    good = validate_grants(rows, municipalities=ctx.municipalities, counties=ctx.counties, log=log)
+    sub.grant_rows = good
+    sub.rows_rejected = len(rows) - len(good)
+    years = {r["funding_year"] for r in good}
+    sub.year = years.pop() if len(years) == 1 else None
+    if not rows:
+        log.error(
+            "empty_register", "bidragsregistret innehåller inga rader", expected="minst en rad"
+        )
+
+
+def ingest(
+    paths: list[Path] | None,
+    warehouse: Path,
+    inbox: Path,
+    *,
+    synthetic: bool = False,
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Ingest the given files (or every file in the inbox) and publish a new warehouse version."""
+    from_inbox = paths is None
+    files = collect([inbox] if from_inbox else paths)
+    warehouse.mkdir(parents=True, exist_ok=True)
+    ctx = Context()
+    with publish.writer_lock(warehouse):
+        publish.remove_leftovers(warehouse)
+        number, tmp = publish.start_version(warehouse)
+        con = duckdb.connect(str(tmp))
+        try:
+            create_raw_schema(con)
+            run_id = scalar(con, "select coalesce(max(run_id), 0) + 1 from raw_runs")
+            con.execute("insert into raw_runs values (?, ?, ?)", [run_id, _now(), synthetic])
+            seen = known_hashes(con)
+            next_id = next_submission_id(con)
+            submissions: list[Submission] = []
+            for path in files:
+                sub, data = receive(path, warehouse)
+                sub.submission_id = next_id
+                next_id += 1
+                if sub.sha256 and sub.sha256 in seen:
+                    sub.status = "duplicate"
+                    sub.duplicate_of = seen[sub.sha256]
+                    sub.kind = detect_kind(data)[0] if data is not None else "unknown"
+                    sub.issues.append(
+                        Issue(
+                            "warning",
+                            "duplicate",
+                            f"exakt samma fil har redan tagits emot (inlämning {sub.duplicate_of});"
+                            " den lästes inte in igen",
+                        )
+                    )
+                elif data is not None:
+                    parse(sub, data, ctx)
+                if sub.sha256:
+                    seen.setdefault(sub.sha256, sub.submission_id)
+                submissions.append(sub)
+                if progress:
+                    progress(path.name)
+            load_submissions(con, submissions, run_id)
+            run_transform(con)
+            write_meta(con, number)
+            run_ids = [s.submission_id for s in submissions]
+            summary = file_summaries(con, run_ids)
+        finally:
+            con.close()
+        publish.publish(warehouse, number, tmp)
+        write_rejection_notes(warehouse, submissions)
+        if from_inbox:
+            for sub in submissions:
+                if sub.archived:
+                    sub.source_path.unlink(missing_ok=True)
+    return IngestResult(version=number, warehouse=warehouse, files=summary)
+
+
+def write_meta(con: duckdb.DuckDBPyConnection, number: int) -> None:
+    con.execute(
+        """
+        create or replace table meta as
+        select
+            ?::integer as version,
+            ?::timestamp as built_at,
+            (select coalesce(bool_or(synthetic), false) from raw_runs) as synthetic,
+            (select min(year) from mart_municipality_year) as first_year,
+            (select max(year) from mart_municipality_year) as last_year,
+            ?::varchar as contract_version
+        """,
+        [number, _now(), SCHEMA_VERSION],
+    )
+
+
+def file_summaries(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[dict]:
+    """Per received file of this run: status, errors and warnings, as the marts now say."""
+    if not ids:
+        return []
+    subs = con.execute(
+        """
+        select submission_id, file_name, source_path, sha256, kind, status, duplicate_of,
+               municipality_code, year, rows_loaded, rows_rejected
+        from mart_submissions where submission_id in (select unnest(?::integer[]))
+        order by submission_id
+        """,
+        [ids],
+    ).fetchall()
+    issues = con.execute(
+        """
+        select submission_id, severity, code, sheet, "row", field, message, expected, value,
+               description
+        from mart_issues where submission_id in (select unnest(?::integer[]))
+        """,
+        [ids],
+    ).fetchall()
+    keys = ("severity", "code", "sheet", "row", "field", "message", "expected", "value", "text")
+    by_id: dict[int, list[dict]] = {}
+    for row in issues:
+        by_id.setdefault(row[0], []).append(dict(zip(keys, row[1:], strict=True)))
+    out = []
+    for sid, name, path, sha, kind, status, dup, code, year, loaded, rejected in subs:
+        found = by_id.get(sid, [])
+        out.append(
+            {
+                "submission_id": sid,
+                "file": name,
+                "path": path,
+                "sha256": sha,
+                "kind": kind,
+                "status": status,
+                "duplicate_of": dup,
+                "municipality_code": code,
+                "year": year,
+                "rows_loaded": loaded,
+                "rows_rejected": rejected,
+                "errors": [i for i in found if i["severity"] == "error"],
+                "warnings": [i for i in found if i["severity"] == "warning"],
+            }
+        )
+    return out
+
+
+def write_rejection_notes(warehouse: Path, submissions: list[Submission]) -> None:
+    """A plain-text note of reasons beside every rejected file (or rejected register rows)."""
+    folder = warehouse / "rejected"
+    for sub in submissions:
+        if sub.status not in ("rejected", "partially_loaded"):
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = sub.received_at.strftime("%Y%m%d")
+        note = folder / f"{stamp}_{sub.sha256[:12] or 'unread'}_{sub.file_name}.txt"
+        lines = [
+            f"Fil: {sub.file_name}",
+            f"SHA-256: {sub.sha256}",
+            f"Mottagen: {sub.received_at.isoformat()}Z",
+            f"Status: {sub.status}",
+            f"Arkiverad: {archive.archive_path(warehouse, sub.sha256) if sub.archived else '-'}",
+            "",
+            "Fel:",
+            *(f"- {i.describe(sub.file_name)}" for i in sub.errors),
+        ]
+        note.write_text("\n".join(lines) + "\n", encoding="utf-8")

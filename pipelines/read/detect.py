@@ -1,0 +1,70 @@
+"""Recognise what a received file is from its content, not its name."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from typing import Literal
+
+from pipelines.contract import SHEET_FIELDS, normalise_label
+
+Kind = Literal["report_json", "report_xlsx", "grants_csv", "grants_xlsx", "unknown"]
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls / .doc
+GRANT_HEADERS = ("grant_id", "diarienummer")
+
+
+def detect_kind(data: bytes) -> tuple[Kind, str | None]:
+    """(kind, reason) where reason explains an `unknown` kind in Swedish."""
+    if not data.strip():
+        return "unknown", "filen är tom"
+    if data.startswith(b"PK"):
+        return _detect_zip(data)
+    if data.startswith(OLE_MAGIC):
+        return "unknown", (
+            "filen är i det gamla Excel/Word-formatet (.xls/.doc); spara den som .xlsx "
+            "enligt mallen"
+        )
+    head = data[:4096]
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        if head.startswith(bom):
+            head = head[len(bom) :]
+            break
+    stripped = head.replace(b"\x00", b"").lstrip()
+    if stripped[:1] in (b"{", b"["):
+        return "report_json", None
+    first_line = stripped.split(b"\n", 1)[0]
+    text = normalise_label(first_line.decode("cp1252", errors="replace"))
+    if any(h in text for h in GRANT_HEADERS):
+        return "grants_csv", None
+    if b"\x00" in data[:4096] or _mostly_binary(data[:4096]):
+        return "unknown", "filen är varken JSON, Excel (.xlsx) eller CSV"
+    return "unknown", (
+        "filen känns inte igen: en rapport ska vara JSON eller Excel enligt mallen, och ett "
+        "bidragsregister ska ha kolumnen Diarienummer (grant_id) i första raden"
+    )
+
+
+def _detect_zip(data: bytes) -> tuple[Kind, str | None]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "xl/workbook.xml" not in names:
+                return "unknown", "filen är ett zip-arkiv men ingen Excel-arbetsbok (.xlsx)"
+            workbook = archive.read("xl/workbook.xml").decode("utf-8", errors="replace")
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError, KeyError):
+        return "unknown", "filen ser ut som en Excel-fil men är trasig eller avkortad"
+    sheets = {
+        normalise_label(n) for n in re.findall(r'<(?:\w+:)?sheet\b[^>]*\bname="([^"]*)"', workbook)
+    }
+    if normalise_label(SHEET_FIELDS) in sheets:
+        return "report_xlsx", None
+    return "grants_xlsx", None
+
+
+def _mostly_binary(sample: bytes) -> bool:
+    if not sample:
+        return False
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return controls / len(sample) > 0.05

@@ -1,0 +1,38 @@
+"""One received file on its way through the pipeline: what it is and what became of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from pipelines.issues import Issue
+
+
+@dataclass
+class Submission:
+    file_name: str
+    source_path: Path
+    sha256: str
+    size_bytes: int
+    received_at: datetime
+    kind: str = "unknown"
+    status: str = "rejected"  # loaded, partially_loaded, duplicate, rejected
+    submission_id: int = 0
+    duplicate_of: int | None = None
+    municipality_code: str | None = None
+    year: int | None = None
+    submitted_at: datetime | None = None
+    report: dict | None = None
+    grant_rows: list[dict] = field(default_factory=list)
+    rows_rejected: int | None = None
+    issues: list[Issue] = field(default_factory=list)
+    archived: bool = False
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]

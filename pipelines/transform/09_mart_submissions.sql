@@ -1,0 +1,64 @@
+-- Grain: one row per received file, with what became of it. Every file is accounted for:
+-- loaded, partially_loaded, duplicate, superseded or rejected.
+create or replace table mart_submissions as
+with
+
+current_report_ids as (
+    select submission_id from int_current_reports
+),
+
+registers_with_current_rows as (
+    select distinct submission_id from int_current_grants
+),
+
+issue_lists as (
+    select
+        submission_id,
+        count(*) filter (where severity = 'error')::integer as n_errors,
+        count(*) filter (where severity = 'warning')::integer as n_warnings,
+        list(description order by "row" nulls first, field) filter (where severity = 'error')
+            as errors,
+        list(description order by "row" nulls first, field) filter (where severity = 'warning')
+            as warnings
+    from mart_issues
+    group by submission_id
+),
+
+final as (
+    select
+        submissions.submission_id,
+        submissions.file_name,
+        submissions.sha256,
+        submissions.size_bytes,
+        submissions.received_at,
+        submissions.kind,
+        case
+            when submissions.ingest_status = 'loaded'
+                and submissions.kind like 'report_%'
+                and submissions.submission_id not in (select submission_id from current_report_ids)
+                then 'superseded'
+            when submissions.ingest_status in ('loaded', 'partially_loaded')
+                and submissions.kind like 'grants_%'
+                and submissions.rows_loaded > 0
+                and submissions.submission_id not in (
+                    select submission_id from registers_with_current_rows
+                )
+                then 'superseded'
+            else submissions.ingest_status
+        end as status,
+        submissions.duplicate_of,
+        submissions.municipality_code,
+        submissions.year,
+        submissions.submitted_at,
+        submissions.rows_loaded,
+        submissions.rows_rejected,
+        coalesce(issue_lists.n_errors, 0) as n_errors,
+        coalesce(issue_lists.n_warnings, 0) as n_warnings,
+        coalesce(issue_lists.errors, []::varchar[]) as errors,
+        coalesce(issue_lists.warnings, []::varchar[]) as warnings,
+        submissions.source_path
+    from raw_submissions as submissions
+    left join issue_lists using (submission_id)
+)
+
+select * from final order by submission_id;

@@ -1,0 +1,46 @@
+"""Shared fixtures: the repo's paths, a CLI runner, and report builders."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture
+def valid_report() -> dict:
+    """A fresh copy of a complete, valid report (canonical JSON shape)."""
+    return copy.deepcopy(json.loads((FIXTURES / "report_valid.json").read_text(encoding="utf-8")))
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
+    """Run `python -m pipelines ...` for real, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines", *args],
+        cwd=cwd or ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
+    """Read a published warehouse the way the app does: read-only, through current.duckdb."""
+    con = duckdb.connect(str(warehouse / "current.duckdb"), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def write_json(path: Path, report: dict) -> Path:
+    path.write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+    return path

@@ -1,0 +1,131 @@
+"""Ingest of JSON reports end to end through the CLI: statuses, exit codes, archive, marts."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import query, run_cli, write_json
+
+
+def ingest_json(*args: str) -> tuple[int, dict]:
+    result = run_cli("ingest", "--json", *args)
+    assert result.returncode in (0, 1), result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+def test_valid_report_loads_and_exit_code_is_zero(tmp_path, valid_report):
+    path = write_json(tmp_path / "rapport.json", valid_report)
+    code, summary = ingest_json(str(path), "--warehouse", str(tmp_path / "wh"))
+    assert code == 0
+    [file] = summary["files"]
+    assert file["status"] == "loaded"
+    assert file["municipality_code"] == "0114" and file["year"] == 2024
+    assert file["errors"] == []
+    rows = query(
+        tmp_path / "wh",
+        "select has_report, has_council, coordinator_fte, has_agreement_in_force, promises_count,"
+        " promises_fulfilled, promises_with_dialogue, meets_legal_requirements, spent_sek"
+        " from mart_municipality_year where municipality_code = '0114' and year = 2024",
+    )
+    assert rows == [(True, True, 1.5, True, 2, 1, 2, True, 250000.0)]
+    # every other municipality is "not reported": NULL, never false
+    assert query(
+        tmp_path / "wh",
+        "select count(*), count(has_council) from mart_municipality_year where not has_report",
+    ) == [(289, 0)]
+    assert path.exists(), "an explicitly given path is never deleted"
+
+
+def test_report_with_several_errors_is_rejected_whole_listing_every_error(tmp_path, valid_report):
+    valid_report["citizen_promises"][0]["status"] = "klart"
+    valid_report["citizen_promises"][1]["end_date"] = "2024-01-01"  # before start 2024-03-01
+    valid_report["council"]["coordinator_fte"] = 80
+    del valid_report["action_plan"]
+    path = write_json(tmp_path / "trasig.json", valid_report)
+    code, summary = ingest_json(str(path), "--warehouse", str(tmp_path / "wh"))
+    assert code == 1
+    [file] = summary["files"]
+    assert file["status"] == "rejected"
+    fields = {e["field"] for e in file["errors"]}
+    assert fields == {
+        "citizen_promises[0].status",
+        "citizen_promises[1].end_date",
+        "council.coordinator_fte",
+        "action_plan.exists",
+    }
+    assert all(e["expected"] for e in file["errors"])
+    assert query(
+        tmp_path / "wh", "select count(*) from mart_municipality_year where has_report"
+    ) == [(0,)]
+    notes = list((tmp_path / "wh" / "rejected").glob("*trasig.json.txt"))
+    assert len(notes) == 1 and "citizen_promises[0].status" in notes[0].read_text()
+
+
+def test_same_bytes_twice_is_a_duplicate_and_not_loaded_again(tmp_path, valid_report):
+    a = write_json(tmp_path / "a.json", valid_report)
+    wh = str(tmp_path / "wh")
+    ingest_json(str(a), "--warehouse", wh)
+    b = tmp_path / "b.json"
+    b.write_bytes(a.read_bytes())
+    code, summary = ingest_json(str(b), "--warehouse", wh)
+    assert code == 0
+    assert summary["files"][0]["status"] == "duplicate"
+    assert summary["files"][0]["duplicate_of"] == 1
+    assert query(tmp_path / "wh", "select count(*) from raw_reports") == [(1,)]
+
+
+def test_later_report_supersedes_earlier_both_kept(tmp_path, valid_report):
+    first = write_json(tmp_path / "v1.json", valid_report)
+    valid_report["submitted_at"] = "2025-03-01T09:00:00+01:00"
+    valid_report["council"]["coordinator_fte"] = 2.0
+    second = write_json(tmp_path / "v2.json", valid_report)
+    wh = tmp_path / "wh"
+    ingest_json(str(first), "--warehouse", str(wh))
+    ingest_json(str(second), "--warehouse", str(wh))
+    statuses = query(wh, "select file_name, status from mart_submissions order by submission_id")
+    assert statuses == [("v1.json", "superseded"), ("v2.json", "loaded")]
+    assert query(wh, "select coordinator_fte from mart_municipality_year where has_report") == [
+        (2.0,)
+    ]
+
+
+def test_an_older_revision_arriving_later_does_not_win(tmp_path, valid_report):
+    newer = dict(valid_report, submitted_at="2025-03-01T09:00:00+01:00")
+    a = write_json(tmp_path / "newer.json", newer)
+    b = write_json(tmp_path / "older.json", valid_report)
+    wh = tmp_path / "wh"
+    ingest_json(str(a), str(b), "--warehouse", str(wh))
+    assert query(wh, "select file_name, status from mart_submissions order by submission_id") == [
+        ("newer.json", "loaded"),
+        ("older.json", "superseded"),
+    ]
+
+
+def test_inbox_files_leave_the_inbox_only_after_publish_and_stay_archived(tmp_path, valid_report):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_json(inbox / "r.json", valid_report)
+    (inbox / "junk.bin").write_bytes(b"\x00\x01\x02 not a report")
+    wh = tmp_path / "wh"
+    result = run_cli("ingest", "--warehouse", str(wh), "--inbox", str(inbox))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert list(inbox.iterdir()) == []
+    hashes = [h for (h,) in query(wh, "select sha256 from mart_submissions")]
+    assert len(hashes) == 2
+    for sha in hashes:
+        assert (wh / "archive" / sha[:2] / sha).is_file()
+
+
+def test_missing_path_is_a_usage_error(tmp_path):
+    result = run_cli("ingest", str(tmp_path / "nope.json"), "--warehouse", str(tmp_path / "wh"))
+    assert result.returncode == 2
+
+
+def test_status_reports_years_and_rejections(tmp_path, valid_report):
+    wh = tmp_path / "wh"
+    write_json(tmp_path / "r.json", valid_report)
+    (tmp_path / "bad.json").write_text("{ trasig", encoding="utf-8")
+    run_cli("ingest", str(tmp_path / "r.json"), str(tmp_path / "bad.json"), "--warehouse", str(wh))
+    result = run_cli("status", "--warehouse", str(wh))
+    assert result.returncode == 0
+    assert "2024" in result.stdout and "bad.json" in result.stdout
