@@ -35,8 +35,7 @@ demo: ## Write a synthetic demo inbox to data/inbox (seed 42)
 	$(PY) -m pipelines demo --out data/inbox --seed 42
 
 ingest: ## Ingest every file in data/inbox into the warehouse and publish a new version
-	-$(PY) -m pipelines ingest --warehouse $(WAREHOUSE_DIR)
-	$(PY) -m pipelines status --warehouse $(WAREHOUSE_DIR)
+	$(PY) -m pipelines ingest --warehouse $(WAREHOUSE_DIR)
 
 serve: ## Serve the dashboard with gunicorn on 127.0.0.1:$(PORT)
 	WAREHOUSE_DIR=$(WAREHOUSE_DIR) PORT=$(PORT) $(PY) -m dashboard

@@ -23,6 +23,7 @@ from pipelines.contract import MAX_FILE_BYTES, SCHEMA_VERSION
 from pipelines.issues import Issue, IssueLog
 from pipelines.load import (
     create_raw_schema,
+    ingested_sources,
     known_hashes,
     load_submissions,
     next_submission_id,
@@ -214,10 +215,17 @@ def ingest(
             run_id = scalar(con, "select coalesce(max(run_id), 0) + 1 from raw_runs")
             con.execute("insert into raw_runs values (?, ?, ?)", [run_id, _now(), synthetic])
             seen = known_hashes(con)
+            recorded = ingested_sources(con) if from_inbox else set()
             next_id = next_submission_id(con)
             submissions: list[Submission] = []
+            finished: list[Path] = []
             for path in files:
                 sub, data = receive(path, warehouse)
+                if (sub.sha256, str(path)) in recorded:
+                    # Published by a run that was stopped before it cleared the inbox: the
+                    # file is already accounted for; only the clearing is left to do.
+                    finished.append(path)
+                    continue
                 sub.submission_id = next_id
                 next_id += 1
                 if sub.sha256 and sub.sha256 in seen:
@@ -246,12 +254,12 @@ def ingest(
             summary = file_summaries(con, run_ids)
         finally:
             con.close()
+        archive.make_durable()
         publish.publish(warehouse, number, tmp)
         write_rejection_notes(warehouse, submissions)
         if from_inbox:
-            for sub in submissions:
-                if sub.archived:
-                    sub.source_path.unlink(missing_ok=True)
+            for path in finished + [s.source_path for s in submissions if s.archived]:
+                path.unlink(missing_ok=True)
     return IngestResult(version=number, warehouse=warehouse, files=summary)
 
 

@@ -17,6 +17,8 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+from pipelines.archive import fsync_dir
+
 CURRENT = "current.duckdb"
 KEEP_VERSIONS = 3
 _VERSION = re.compile(r"^warehouse-(\d+)\.duckdb$")
@@ -85,14 +87,6 @@ def start_version(directory: Path) -> tuple[int, Path]:
     return number, tmp
 
 
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def publish(directory: Path, number: int, tmp: Path) -> Path:
     """Rename the closed temporary file into place and repoint `current.duckdb` atomically."""
     with open(tmp, "rb+") as handle:
@@ -103,7 +97,7 @@ def publish(directory: Path, number: int, tmp: Path) -> Path:
     link_tmp.unlink(missing_ok=True)
     os.symlink(final.name, link_tmp)
     os.replace(link_tmp, directory / CURRENT)
-    _fsync_dir(directory)
+    fsync_dir(directory)
     prune(directory)
     return final
 

@@ -132,6 +132,11 @@ def known_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return dict(rows)
 
 
+def ingested_sources(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    """(sha256, source path) of every file already recorded."""
+    return set(con.execute("select distinct sha256, source_path from raw_submissions").fetchall())
+
+
 def _report_row(s: Submission) -> dict:
     r = s.report or {}
     row = {

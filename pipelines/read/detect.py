@@ -34,10 +34,12 @@ def detect_kind(data: bytes) -> tuple[Kind, str | None]:
     stripped = head.replace(b"\x00", b"").lstrip()
     if stripped[:1] in (b"{", b"["):
         return "report_json", None
-    first_line = stripped.split(b"\n", 1)[0]
-    text = normalise_label(first_line.decode("cp1252", errors="replace"))
-    if any(h in text for h in GRANT_HEADERS):
-        return "grants_csv", None
+    # The header may sit below an Excel `sep=;` line or a title row or two.
+    first_lines = stripped.split(b"\n", 30)[:30]
+    for line in first_lines:
+        text = normalise_label(line.decode("cp1252", errors="replace"))
+        if any(h in text for h in GRANT_HEADERS):
+            return "grants_csv", None
     if b"\x00" in data[:4096] or _mostly_binary(data[:4096]):
         return "unknown", "filen är varken JSON, Excel (.xlsx) eller CSV"
     return "unknown", (

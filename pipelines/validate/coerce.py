@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from pipelines.contract import ENUMS, Field, normalise_label
@@ -60,8 +61,13 @@ def to_bool(value: object) -> Result:
     raise CoerceError(f"'{value}' är inte ett ja/nej-värde", expected)
 
 
+MAX_DIGITS = 30  # longer digit strings are no count, year or amount anyone meant
+
+
 def to_int(value: object, what: str = "heltal") -> Result:
     expected = what
+    if isinstance(value, str) and len(value) > MAX_DIGITS:
+        raise CoerceError(f"'{value[:40]}…' är inte ett {what}", expected)
     if isinstance(value, bool):
         raise CoerceError(f"'{value}' är inte ett {what}", expected)
     if isinstance(value, int):
@@ -91,8 +97,8 @@ def to_number(value: object) -> Result:
         if isinstance(value, float) and not math.isfinite(value):
             raise CoerceError(f"'{value}' är inte ett tal", expected)
         return value, None
-    if not isinstance(value, str):
-        raise CoerceError(f"'{value}' är inte ett tal", expected)
+    if not isinstance(value, str) or len(value) > MAX_DIGITS + 20:
+        raise CoerceError(f"'{str(value)[:40]}' är inte ett tal", expected)
     text = value.strip()
     text = _AMOUNT_SUFFIX.sub("", text).strip()
     text = re.sub(r"[\s\u00a0\u202f']", "", text)
@@ -196,17 +202,25 @@ def to_code(value: object, width: int, known: set[str] | None, what: str) -> Res
     return text, warning
 
 
+@cache
+def _enum_spellings(enum: str) -> dict[str, str]:
+    """Every accepted spelling (normalised key, Swedish and English label) -> key."""
+    out: dict[str, str] = {}
+    for key, label in ENUMS[enum].items():
+        for spelling in (label.en, label.sv, key):
+            out[normalise_label(spelling)] = key
+    return out
+
+
 def to_enum(value: object, enum: str) -> Result:
     """An enum key from its key or its Swedish or English label (case and spaces ignored)."""
-    options = ENUMS[enum]
-    expected = "ett av: " + ", ".join(label.sv for label in options.values())
-    if not isinstance(value, str):
-        raise CoerceError(f"'{value}' är inget tillåtet värde", expected)
-    wanted = normalise_label(value)
-    for key, label in options.items():
-        if wanted in (normalise_label(key), normalise_label(label.sv), normalise_label(label.en)):
+    if isinstance(value, str):
+        key = _enum_spellings(enum).get(normalise_label(value))
+        if key is not None:
             return key, None
-    raise CoerceError(f"'{value.strip()}' är inget tillåtet värde", expected)
+    expected = "ett av: " + ", ".join(label.sv for label in ENUMS[enum].values())
+    shown = value.strip() if isinstance(value, str) else value
+    raise CoerceError(f"'{shown}' är inget tillåtet värde", expected)
 
 
 def to_enum_list(value: object, enum: str) -> Result:

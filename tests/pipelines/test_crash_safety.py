@@ -4,6 +4,7 @@ next run completes the work."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -56,55 +57,8 @@ def published(warehouse) -> tuple[str, int]:
         con.close()
 
 
-def test_kill_at_any_moment_keeps_previous_version_and_next_run_completes(tmp_path, valid_report):
-    codes = reference.municipalities()["municipality_code"].to_list()
-    warehouse, inbox = tmp_path / "wh", tmp_path / "inbox"
-    valid_report["funded_projects"] = []
-    fill_inbox(inbox, valid_report, codes[:50], 2024)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pipelines",
-            "ingest",
-            "--warehouse",
-            str(warehouse),
-            "--inbox",
-            str(inbox),
-        ],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    baseline = published(warehouse)
-    assert baseline[1] == 50
-
-    # Measure one full run of the next batch to spread the kills over its whole duration.
-    fill_inbox(inbox, valid_report, codes[50:290], 2024)
-    files_before = sorted(p.name for p in inbox.iterdir())
-    probe_inbox = tmp_path / "probe_inbox"
-    fill_inbox(probe_inbox, valid_report, codes[50:290], 2024)
-    started = time.monotonic()
-    start_ingest(tmp_path / "probe_wh", probe_inbox).wait()
-    duration = time.monotonic() - started
-    kill_points = [duration * k / 10 for k in range(1, 10)]
-    kills = 0
-    for delay in kill_points:
-        proc = start_ingest(warehouse, inbox)
-        time.sleep(delay)
-        if proc.poll() is not None:
-            break  # finished before this point: later points would not interrupt it either
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        kills += 1
-        assert published(warehouse) == baseline, f"killed after {delay}s"
-        assert sorted(p.name for p in inbox.iterdir()) == files_before
-    assert kills >= 3, (
-        f"ingest finished too fast to be interrupted ({time.monotonic() - started:.1f}s)"
-    )
-
-    # The next run completes the work; leftovers of killed runs are gone.
-    done = subprocess.run(
+def run_ingest(warehouse, inbox) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [
             sys.executable,
             "-m",
@@ -119,11 +73,54 @@ def test_kill_at_any_moment_keeps_previous_version_and_next_run_completes(tmp_pa
         capture_output=True,
         text=True,
     )
-    assert done.returncode == 0, done.stdout + done.stderr
-    name, reports = published(warehouse)
-    assert reports == 290 and name != baseline[0]
-    assert list(inbox.iterdir()) == []
-    assert not list(warehouse.glob("*.tmp*"))
-    assert query(warehouse, "select count(*) from mart_submissions where status = 'loaded'") == [
-        (290,)
-    ]
+
+
+def test_kill_at_any_moment_keeps_a_complete_version_and_next_run_completes(tmp_path, valid_report):
+    codes = reference.municipalities()["municipality_code"].to_list()
+    valid_report["funded_projects"] = []
+    base_wh, base_inbox = tmp_path / "base_wh", tmp_path / "base_inbox"
+    fill_inbox(base_inbox, valid_report, codes[:50], 2024)
+    assert run_ingest(base_wh, base_inbox).returncode == 0
+    baseline = published(base_wh)
+    assert baseline[1] == 50
+    fill_inbox(base_inbox, valid_report, codes[50:290], 2024)
+    pending = sorted(p.name for p in base_inbox.iterdir())
+
+    # Measure one uninterrupted run of the batch to spread the kills over its whole duration.
+    probe_wh, probe_inbox = tmp_path / "probe_wh", tmp_path / "probe_inbox"
+    shutil.copytree(base_wh, probe_wh, symlinks=True)
+    shutil.copytree(base_inbox, probe_inbox)
+    started = time.monotonic()
+    assert run_ingest(probe_wh, probe_inbox).returncode == 0
+    duration = time.monotonic() - started
+
+    interrupted = 0
+    for step in range(1, 8):
+        delay = duration * step / 8
+        warehouse, inbox = tmp_path / f"wh{step}", tmp_path / f"inbox{step}"
+        shutil.copytree(base_wh, warehouse, symlinks=True)
+        shutil.copytree(base_inbox, inbox)
+        proc = start_ingest(warehouse, inbox)
+        time.sleep(delay)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            interrupted += 1
+        proc.wait()
+        # Whatever the moment: the published version is complete, old or new, never half.
+        name, reports = published(warehouse)
+        if name == baseline[0]:
+            assert reports == 50, f"killed after {delay:.2f}s"
+            assert sorted(p.name for p in inbox.iterdir()) == pending
+        else:
+            assert reports == 290, f"killed after {delay:.2f}s"
+
+        # The next run completes the work, with every file accounted for exactly once.
+        done = run_ingest(warehouse, inbox)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert published(warehouse)[1] == 290
+        assert list(inbox.iterdir()) == []
+        assert not list(warehouse.glob("*.tmp*"))
+        assert query(
+            warehouse, "select status, count(*) from mart_submissions group by status"
+        ) == [("loaded", 290)]
+    assert interrupted >= 5, f"ingest finished too fast to be interrupted ({duration:.1f}s)"
