@@ -1,0 +1,109 @@
+"""The Dash app factory: the shell from the page registry, and nothing else.
+
+``create_app()`` loads no data: it records where the warehouse and boundary files are and wires
+the shell, the access hook and the static GeoJSON route. Pages register themselves from
+``dashboard/pages/`` and own their callbacks. For gunicorn, ``dashboard.app:server`` is created
+lazily on first access (module ``__getattr__``), so importing this module builds nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+from dash import ClientsideFunction, Dash, Input, Output
+
+from dashboard import access, context, data, geo
+from dashboard.components import shell
+from dashboard.i18n import lang_or_default, t
+
+HERE = Path(__file__).resolve().parent
+
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="sv">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        <noscript>Sidan kräver JavaScript. / This page needs JavaScript.</noscript>
+        {%app_entry%}
+        <div class="dash-scripts">
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </div>
+    </body>
+</html>"""
+
+
+def create_app(warehouse_dir: str | Path | None = None, geo_dir: str | Path | None = None) -> Dash:
+    """A new Dash app reading ``<warehouse_dir>/current.duckdb`` (default: ``WAREHOUSE_DIR``)."""
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(HERE / "pages"),
+        assets_folder=str(HERE / "assets"),
+        compress=True,
+        title=t("app_title"),
+        update_title=None,
+        index_string=INDEX_STRING,
+        meta_tags=[
+            {"name": "viewport", "content": "width=device-width, initial-scale=1"},
+            {"name": "description", "content": t("app_subtitle")},
+        ],
+        # The language switch re-renders the page: layout(lang=...) gets it with the query.
+        routing_callback_inputs={"lang": Input("lang", "value")},
+    )
+    server = app.server
+    server.extensions[context.WAREHOUSE_KEY] = data.Warehouse(
+        warehouse_dir or data.warehouse_dir_from_env()
+    )
+    geo_path = Path(geo_dir) if geo_dir else geo.geo_dir_from_env()
+    server.extensions[context.GEO_DIR_KEY] = geo_path
+    # Dash posts callbacks as JSON; nothing legitimate is larger than this.
+    server.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
+    app.layout = shell.shell_layout
+    geo.install(server, geo_path)
+    server.add_url_rule("/healthz", "healthz", lambda: "ok")
+    access.install(server, [page["path"] for page in dash.page_registry.values()])
+    _shell_callbacks(app)
+    return app
+
+
+def _shell_callbacks(app: Dash) -> None:
+    @app.callback(
+        Output("nav-links", "children"),
+        Output("demo-banner", "children"),
+        Output("footer-text", "children"),
+        Output("brand", "children"),
+        Output("skip-link", "children"),
+        Output("main-nav", "aria-label"),
+        Input("lang", "value"),
+        Input("_pages_location", "pathname"),
+    )
+    def update_shell(lang_value, pathname):
+        lang = lang_or_default(lang_value)
+        try:
+            meta = data.meta(context.warehouse())
+        except data.WarehouseUnavailable:
+            meta = None
+        return (
+            shell.nav_items(list(dash.page_registry.values()), pathname, lang),
+            shell.banner(meta, lang),
+            shell.footer_text(meta, lang),
+            t("app_title", lang),
+            t("skip_link", lang),
+            t("nav_label", lang),
+        )
+
+    app.clientside_callback(ClientsideFunction("bf", "setLang"), Input("lang", "value"))
+
+
+def __getattr__(name: str):
+    # gunicorn 'dashboard.app:server' asks for `server`; build the app only then (in the worker).
+    if name == "server":
+        return create_app().server
+    raise AttributeError(name)

@@ -1,0 +1,188 @@
+"""The map: an offline choropleth of municipalities, counties or police regions.
+
+No tiles and no CDN: ``go.Choroplethmap`` with ``map.style="white-bg"`` draws only our shapes
+(``go.Choropleth`` would fetch a world topojson from a CDN; see ENGINEERING-NOTES). The GeoJSON is
+not inside the figure but a URL to a static route (``/geo/...``) that the browser caches, so the
+figure is a few KB. Changing year or indicator sends a ``dash.Patch`` of ``z`` (or marker colours)
+and hover text only, and ``uirevision`` keeps the user's zoom. Police regions are drawn as their
+counties coloured by the region's value (a police region is a union of whole counties).
+
+Without the boundary files the map falls back to one point per municipality, sized by population,
+on the same blank map, and the page says so.
+
+Colours: Okabe–Ito blue/orange for Ja/Nej and viridis for shares are safe for colour-blind
+readers; "not reported" is its own grey class, never folded into "no". The table below the map is
+the text alternative.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from dash import Patch
+from plotly.colors import sequential
+
+from dashboard.i18n import STATUS_LABELS, Lang, t
+
+GEO_FILES = {"kommun": "municipalities.geojson", "lan": "counties.geojson"}
+GEO_FILES["polisregion"] = GEO_FILES["lan"]
+GREY = "#b0b0b0"
+NO = "#e69f00"  # Okabe-Ito orange
+YES = "#0072b2"  # Okabe-Ito blue
+# z below 0 is the grey "not reported" band of the share scale.
+NULL_Z = -0.1
+CENTER = {"lat": 62.6, "lon": 17.0}
+ZOOM = 3.75
+
+Kind = Literal["bool", "share"]
+
+
+@dataclass(frozen=True)
+class MapValues:
+    """One layer of the map: per shape its location id, class value, hover text, name, target.
+
+    For ``bool``, ``z`` is 0 (not reported), 1 (no) or 2 (yes); for ``share`` it is 0..1, or
+    ``NULL_Z`` where nobody reported. ``targets`` are the profile links a click opens.
+    """
+
+    kind: Kind
+    locations: list[str]
+    z: list[float]
+    text: list[str]
+    names: list[str]
+    targets: list[str]
+    lat: list[float] | None = None
+    lon: list[float] | None = None
+    population: list[int] | None = None
+
+
+def bool_class(value: bool | None) -> int:
+    """0 = not reported, 1 = no, 2 = yes."""
+    if value is None:
+        return 0
+    return 2 if value else 1
+
+
+def share_z(share: float | None) -> float:
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return NULL_Z
+    return float(share)
+
+
+def colorscale(kind: Kind) -> list[list]:
+    if kind == "bool":
+        third = 1 / 3
+        return [
+            [0, GREY],
+            [third, GREY],
+            [third, NO],
+            [2 * third, NO],
+            [2 * third, YES],
+            [1, YES],
+        ]
+    span = 1 - NULL_Z
+    start = -NULL_Z / span
+    viridis = sequential.Viridis
+    steps = [start + (1 - start) * i / (len(viridis) - 1) for i in range(len(viridis))]
+    return [[0, GREY], [start, GREY], *([s, c] for s, c in zip(steps, viridis, strict=True))]
+
+
+def colorbar(kind: Kind, lang: Lang) -> dict:
+    if kind == "bool":
+        return {
+            "tickvals": [1 / 3, 1, 5 / 3],
+            "ticktext": [STATUS_LABELS[k](lang) for k in ("null", "no", "yes")],
+            "len": 0.35,
+            "thickness": 18,
+        }
+    unit = "\u00a0%" if lang == "sv" else "%"
+    return {
+        "tickvals": [NULL_Z / 2, 0, 0.25, 0.5, 0.75, 1],
+        "ticktext": [STATUS_LABELS["null"](lang), *[f"{p}{unit}" for p in (0, 25, 50, 75, 100)]],
+        "len": 0.5,
+        "thickness": 18,
+    }
+
+
+def geo_available(geo_dir: Path, level: str) -> bool:
+    return (geo_dir / GEO_FILES[level]).is_file()
+
+
+def point_sizes(population: list[int]) -> list[float]:
+    """Marker diameters so that area grows with population."""
+    return [round(4 + math.sqrt(max(p, 0)) / 45, 1) for p in population]
+
+
+def map_figure(values: MapValues, level: str, geo_url: str | None, lang: Lang) -> dict:
+    """The whole figure as a plain dict (a ``go.Figure`` would be validated and much slower).
+
+    ``geo_url`` is the GeoJSON's URL, or None for the points fallback.
+    """
+    hover = "%{customdata[0]}<br>%{text}<extra></extra>"
+    customdata = [[n, tgt] for n, tgt in zip(values.names, values.targets, strict=True)]
+    scale = colorscale(values.kind)
+    zmin, zmax = (0, 2) if values.kind == "bool" else (NULL_Z, 1)
+    if geo_url is not None:
+        trace = {
+            "type": "choroplethmap",
+            "geojson": geo_url,
+            "featureidkey": "id",
+            "locations": values.locations,
+            "z": values.z,
+            "zmin": zmin,
+            "zmax": zmax,
+            "colorscale": scale,
+            "colorbar": colorbar(values.kind, lang),
+            "marker": {"line": {"color": "#ffffff", "width": 0.6 if level == "kommun" else 1}},
+            "text": values.text,
+            "customdata": customdata,
+            "hovertemplate": hover,
+        }
+    else:
+        trace = {
+            "type": "scattermap",
+            "lat": values.lat,
+            "lon": values.lon,
+            "mode": "markers",
+            "marker": {
+                "size": point_sizes(values.population or []),
+                "color": values.z,
+                "cmin": zmin,
+                "cmax": zmax,
+                "colorscale": scale,
+                "colorbar": colorbar(values.kind, lang),
+                "opacity": 0.85,
+            },
+            "text": values.text,
+            "customdata": customdata,
+            "hovertemplate": hover,
+        }
+    return {
+        "data": [trace],
+        "layout": {
+            "map": {"style": "white-bg", "center": CENTER, "zoom": ZOOM},
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+            "uirevision": "map",
+            "height": 640,
+            "font": {"family": "system-ui, sans-serif", "size": 13},
+            "meta": {"level": level, "fallback": geo_url is None},
+        },
+    }
+
+
+def map_patch(values: MapValues, fallback: bool) -> Patch:
+    """Recolour an existing map of the same level: only the colours and the hover text change."""
+    patch = Patch()
+    if fallback:
+        patch["data"][0]["marker"]["color"] = values.z
+    else:
+        patch["data"][0]["z"] = values.z
+    patch["data"][0]["text"] = values.text
+    return patch
+
+
+def map_note(fallback: bool, lang: Lang) -> str:
+    return t("map_fallback", lang) if fallback else t("map_alt", lang)

@@ -1,0 +1,162 @@
+"""The only module that talks to DuckDB: small typed functions that return Polars frames.
+
+The pipelines publish a new ``warehouse-<n>.duckdb`` and atomically repoint ``current.duckdb``
+at it (docs/marts.md). A ``Warehouse`` holds one read-only connection per process to the file the
+link points to, resolves the link on every call and reconnects when the target changed, so a new
+version is picked up without a restart. Distinct versioned paths matter: DuckDB hands back the old
+database for a path the process already has open. Each query uses its own cursor, because a
+connection is not thread-safe and gunicorn runs threads. No connection is opened at import or in
+``create_app``: the first query opens it, in the worker, after the fork.
+
+Every value is a bound parameter; the SQL is read from ``dashboard/queries/``. Indicator columns
+are never spliced into SQL: queries return all indicator columns and the caller picks one from the
+whitelist in ``i18n.INDICATORS``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+QUERIES = Path(__file__).parent / "queries"
+CURRENT = "current.duckdb"
+DEFAULT_WAREHOUSE_DIR = "data/warehouse"
+
+
+class WarehouseUnavailable(RuntimeError):
+    """No published warehouse: ``current.duckdb`` is missing or points nowhere."""
+
+
+def warehouse_dir_from_env() -> Path:
+    """The warehouse directory named by ``WAREHOUSE_DIR`` (default ``data/warehouse``)."""
+    return Path(os.environ.get("WAREHOUSE_DIR") or DEFAULT_WAREHOUSE_DIR)
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of ``queries/<name>.sql`` (files are part of the code: read once)."""
+    return (QUERIES / f"{name}.sql").read_text(encoding="utf-8")
+
+
+class Warehouse:
+    """A per-process handle on the published warehouse in ``directory``."""
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.directory = Path(directory)
+        self._lock = threading.Lock()
+        self._path: str | None = None
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def current_path(self) -> str:
+        """The versioned file ``current.duckdb`` points at now."""
+        target = os.path.realpath(self.directory / CURRENT)
+        if not os.path.isfile(target):
+            raise WarehouseUnavailable(f"no published warehouse in {self.directory}")
+        return target
+
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        target = self.current_path()
+        with self._lock:
+            if self._con is None or self._path != target:
+                # The old connection is dropped, not closed: cursors that other threads still
+                # use keep its database alive until they finish.
+                self._con = duckdb.connect(target, read_only=True)
+                self._path = target
+            return self._con
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        cur = self._connection().cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    def query(self, name: str, **params: object) -> pl.DataFrame:
+        """Run ``queries/<name>.sql`` with named parameters and return a Polars frame."""
+        with self.cursor() as cur:
+            return cur.sql(sql(name), params=params or None).pl()
+
+
+@dataclass(frozen=True)
+class Meta:
+    version: int
+    built_at: dt.datetime | None
+    synthetic: bool
+    first_year: int
+    last_year: int
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.first_year, self.last_year + 1))
+
+
+def meta(wh: Warehouse) -> Meta:
+    """The warehouse's version, build time, demo flag and year range."""
+    row = wh.query("meta").row(0, named=True)
+    return Meta(
+        version=int(row["version"]),
+        built_at=row["built_at"],
+        synthetic=bool(row["synthetic"]),
+        first_year=int(row["first_year"]),
+        last_year=int(row["last_year"]),
+    )
+
+
+def municipality_year(wh: Warehouse, year: int) -> pl.DataFrame:
+    """All municipalities in ``year`` with every indicator (one row each)."""
+    return wh.query("municipality_year", year=year)
+
+
+def municipality_history(wh: Warehouse, code: str) -> pl.DataFrame:
+    """One municipality over every year."""
+    return wh.query("municipality_history", code=code)
+
+
+def municipalities(wh: Warehouse) -> pl.DataFrame:
+    """Code, name, county and police region of every municipality, by name."""
+    return wh.query("municipalities")
+
+
+def region_year(wh: Warehouse, year: int) -> pl.DataFrame:
+    """Every county, police region and the nation in ``year``."""
+    return wh.query("region_year", year=year)
+
+
+def region_trend(wh: Warehouse, level: str, code: str) -> pl.DataFrame:
+    """One region (``level`` as in the mart: county, police_region, nation) over the years."""
+    return wh.query("region_trend", level=level, code=code)
+
+
+def regions(wh: Warehouse, level: str) -> pl.DataFrame:
+    """Code and name of the regions of one mart level."""
+    return wh.query("regions", level=level)
+
+
+def region_members(wh: Warehouse, level: str, code: str, year: int) -> pl.DataFrame:
+    """The municipalities of one county or police region in ``year``, by name."""
+    return wh.query("region_members", level=level, code=code, year=year)
+
+
+def promises(wh: Warehouse, code: str, year: int) -> pl.DataFrame:
+    """One municipality's citizen promises in ``year``."""
+    return wh.query("promises", code=code, year=year)
+
+
+def projects(wh: Warehouse, code: str, year: int) -> pl.DataFrame:
+    """One municipality's funded projects in ``year``."""
+    return wh.query("projects", code=code, year=year)
+
+
+def grants(wh: Warehouse, code: str, year: int) -> pl.DataFrame:
+    """The grant register's rows for one municipality and funding year."""
+    return wh.query("grants", code=code, year=year)

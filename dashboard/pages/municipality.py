@@ -1,0 +1,215 @@
+"""Kommun: one municipality's profile (``/kommun?kod=0180&year=2024``).
+
+The URL carries the municipality and year; picking another in the selects rewrites it and
+re-renders the page, so a copied link always reopens the same profile.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
+
+from dashboard import context, data, export, state
+from dashboard.components.filters import labelled_select, year_options
+from dashboard.components.table import render_table
+from dashboard.i18n import Lang, lang_or_default, t
+from dashboard.views import municipality as view
+
+PAGE = "municipality"
+
+dash.register_page(
+    __name__,
+    path="/kommun",
+    name="Kommun",
+    name_en="Municipality",
+    order=1,
+    title="Kommun – brottsförebyggande arbete",
+    description="En kommuns status år för år, överenskommelse, medborgarlöften och bidrag.",
+)
+
+
+def skeleton() -> html.Div:
+    """Every id this page's callbacks use, without data (see ``overview.skeleton``)."""
+    return html.Div(
+        [
+            dcc.Location(id="mu-nav", refresh="callback-nav"),
+            dbc.Select(id="mu-code"),
+            dbc.Select(id="mu-year"),
+        ]
+    )
+
+
+def layout(**query):
+    if "lang" not in query:
+        return skeleton()
+    return page(**query)
+
+
+def _tables(wh: data.Warehouse, code: str, year: int, lang: Lang) -> dict:
+    """Every table of the profile by name: rendered and downloaded from the same place."""
+    history = data.municipality_history(wh, code)
+    row = view.year_row(history, year)
+    tables = {
+        "status": view.status_table(history, lang),
+        "promises": view.promises_table(data.promises(wh, code, year), year, lang),
+        "projects": view.projects_table(data.projects(wh, code, year), year, lang),
+        "grants": view.grants_table(data.grants(wh, code, year), year, lang),
+    }
+    if row is not None:
+        tables["comparison"] = view.comparison_table(row, data.region_year(wh, year), lang)
+    return tables
+
+
+def _agreement(row: dict | None, year: int, lang: Lang, today: dt.date) -> list:
+    children: list = [html.H2(t("agreement_heading", lang, year=year), className="h4")]
+    if row is None or not row["has_report"]:
+        return [*children, html.P(t("not_reported_year", lang, year=year))]
+    if not row["has_agreement"]:
+        return [*children, html.P(t("no_agreement", lang, year=year))]
+    warning = view.agreement_warning(row["agreement_valid_to"], year, today, lang)
+    if warning:
+        children.append(
+            dbc.Alert(warning, color="warning", className="agreement-warning", id="mu-warning")
+        )
+    facts = []
+    for label, value in view.agreement_facts(row, lang):
+        facts += [html.Dt(label, className="col-sm-4"), html.Dd(value, className="col-sm-8")]
+    children.append(html.Dl(facts, className="row"))
+    return children
+
+
+def page(kod=None, year=None, lang=None, **_ignored):
+    lang = lang_or_default(lang)
+    wh = context.warehouse()
+    try:
+        meta = data.meta(wh)
+    except data.WarehouseUnavailable:
+        return dbc.Alert(t("no_warehouse", lang), color="warning")
+    year = state.parse_year(year, meta.years)
+    munis = data.municipalities(wh)
+    code = state.parse_code(kod, munis["municipality_code"].to_list())
+    options = [
+        (c, f"{n} ({c})")
+        for c, n in zip(munis["municipality_code"], munis["municipality_name"], strict=True)
+    ]
+    picker = dbc.Row(
+        [
+            dbc.Col(
+                labelled_select("mu-code", t("choose_municipality", lang), options, code or ""),
+                md=5,
+            ),
+            dbc.Col(
+                labelled_select("mu-year", t("year", lang), year_options(meta.years), str(year)),
+                md=2,
+            ),
+        ],
+        className="g-3 mb-3 controls",
+    )
+    head = [dcc.Location(id="mu-nav", refresh="callback-nav")]
+    if code is None:
+        message = t("unknown_municipality", lang, code=kod) if kod else None
+        return html.Div(
+            [
+                *head,
+                html.H1(t("municipality", lang), className="h3"),
+                picker,
+                dbc.Alert(message, color="info") if message else None,
+            ]
+        )
+    history = data.municipality_history(wh, code)
+    row = view.year_row(history, year)
+    tables = _tables(wh, code, year, lang)
+    first = history.row(0, named=True)
+    region_links = html.P(
+        [
+            dcc.Link(
+                first["county_name"], href=state.region_href("lan", first["county_code"], year)
+            ),
+            " · ",
+            dcc.Link(
+                f"{t('police_region', lang)} {first['police_region']}",
+                href=state.region_href("polisregion", first["police_region"], year),
+            ),
+            f" · {t('population', lang)}: {_population(first['population'], lang)}",
+        ],
+        className="lead-meta",
+    )
+    sections = [
+        html.Section(
+            [
+                html.H2(t("status_by_year", lang), className="h4"),
+                render_table(tables["status"], lang, PAGE),
+            ]
+        ),
+        html.Section(_agreement(row, year, lang, dt.date.today())),
+    ]
+    if "comparison" in tables:
+        sections.append(
+            html.Section(
+                [
+                    html.H2(tables["comparison"].caption, className="h4"),
+                    render_table(tables["comparison"], lang, PAGE),
+                ]
+            )
+        )
+    for name, empty in (
+        ("promises", "no_promises"),
+        ("projects", "no_projects"),
+        ("grants", "no_grants"),
+    ):
+        table = tables[name]
+        body = render_table(table, lang, PAGE) if table.frame.height else html.P(t(empty, lang))
+        sections.append(html.Section([html.H2(table.caption, className="h4"), body]))
+    return html.Div(
+        [
+            *head,
+            html.H1(f"{first['municipality_name']} ({code})", className="h3", id="mu-title"),
+            region_links,
+            picker,
+            *sections,
+        ],
+        className="page-municipality",
+    )
+
+
+def _population(value: int | None, lang: Lang) -> str:
+    from dashboard import fmt
+
+    return fmt.number(value, lang)
+
+
+@callback(
+    Output("mu-nav", "href"),
+    Input("mu-code", "value"),
+    Input("mu-year", "value"),
+    prevent_initial_call=True,
+)
+def choose(code, year_value):
+    # A new municipality or year is a new view: navigate, so the URL and page agree.
+    if not code:
+        return no_update
+    meta = data.meta(context.warehouse())
+    return "/kommun" + state.municipality_query(code, state.parse_year(year_value, meta.years))
+
+
+@callback(
+    Output({"type": "download", "page": PAGE, "table": MATCH}, "data"),
+    Input({"type": "dl", "page": PAGE, "table": MATCH, "fmt": ALL}, "n_clicks"),
+    State("mu-code", "value"),
+    State("mu-year", "value"),
+    State("lang", "value"),
+    prevent_initial_call=True,
+)
+def download(clicks, code, year_value, lang_value):
+    trigger = ctx.triggered_id
+    if not trigger or not any(clicks or []) or not code:
+        return no_update
+    wh = context.warehouse()
+    year = state.parse_year(year_value, data.meta(wh).years)
+    table = _tables(wh, code, year, lang_or_default(lang_value)).get(trigger["table"])
+    if table is None:
+        return no_update
+    return export.download(table.frame, trigger["fmt"], f"{table.name}_{code}_{year}")

@@ -1,0 +1,1 @@
+"""Pure builders behind each page: frames in, words, figures and tables out (no Dash callbacks)."""

@@ -1,0 +1,153 @@
+"""The app over a real warehouse, through Flask's test client: shell, pages, routes, access."""
+
+from __future__ import annotations
+
+import json
+
+import dash
+import plotly
+import pytest
+
+from dashboard import access
+from dashboard.app import INDEX_STRING
+
+
+def _ids(component) -> set[str]:
+    """Every string id in a component tree (as Dash serialises it)."""
+    found: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            props = node.get("props", {})
+            if isinstance(props.get("id"), str):
+                found.add(props["id"])
+            for value in props.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(json.loads(json.dumps(component, cls=plotly.utils.PlotlyJSONEncoder)))
+    return found
+
+
+def _text(component) -> str:
+    return json.dumps(component, cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
+
+
+def test_index_is_swedish_with_landmarks(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert '<html lang="sv">' in html
+    layout = client.get("/_dash-layout").get_json()
+    text = json.dumps(layout, ensure_ascii=False)
+    for tag in ('"Header"', '"Main"', '"Footer"', '"Nav"'):
+        assert tag in text
+    assert "Hoppa till innehållet" in text
+
+
+def test_validation_layout_stays_small(client):
+    # Dash ships the validation layout inside every first page: pages give it a skeleton.
+    client.get("/_dash-layout")
+    html = client.get("/").get_data(as_text=True)
+    assert len(html) < 60_000
+
+
+def test_pages_are_registered_in_order(app):
+    pages = sorted(dash.page_registry.values(), key=lambda p: p["order"])
+    assert [p["path"] for p in pages] == ["/", "/kommun", "/region"]
+    assert all(p.get("name_en") for p in pages)
+
+
+def _page(app, module: str, **query):
+    page = next(p for p in dash.page_registry.values() if p["module"].endswith(module))
+    with app.server.test_request_context("/"):
+        return page["layout"](lang="sv", **query)
+
+
+def test_overview_layout_reads_the_url(app):
+    layout = _page(app, "overview", year="2023", indikator="has_action_plan", niva="lan")
+    ids = _ids(layout)
+    assert {"ov-year", "ov-indicator", "ov-level", "ov-map", "ov-kpis", "ov-table"} <= ids
+    text = _text(layout)
+    assert "Nyckeltal för 2023" in text
+    assert '"value": "has_action_plan"' in text
+    assert "counties.geojson" in text  # the counties file exists in the test geo folder
+
+
+def test_overview_falls_back_to_points_without_boundaries(app):
+    text = _text(_page(app, "overview", niva="kommun"))
+    assert "scattermap" in text
+    assert "Gränsfilerna för kartan saknas" in text
+
+
+def test_municipality_layout_escapes_report_text(app):
+    import tiny_warehouse as tiny
+
+    texts = [
+        _text(_page(app, "municipality", kod=code, year=str(year)))
+        for code in tiny.TINY_CODES
+        for year in tiny.YEARS
+    ]
+    joined = "".join(texts)
+    assert "Samverkansöverenskommelse" in joined
+    # Report text is a plain string child, never markup: no Markdown/Iframe component carries it.
+    assert "<script>" in joined
+    assert '"type": "Markdown"' not in joined and '"type": "Iframe"' not in joined
+
+
+def test_unknown_municipality_is_said_not_crashed(app):
+    text = _text(_page(app, "municipality", kod="9999"))
+    assert "Okänd kommun: 9999" in text
+
+
+def test_region_layout(app):
+    layout = _page(
+        app,
+        "region",
+        niva="polisregion",
+        kod="Stockholm",
+        year="2024",
+        sortera="has_council",
+        ordning="desc",
+    )
+    ids = _ids(layout)
+    assert {"rg-level", "rg-code", "rg-year", "rg-state", "rg-versus"} <= ids
+    assert "table-region-members" in ids
+
+
+def test_geo_route_serves_only_known_files(client):
+    ok = client.get("/geo/counties.geojson")
+    assert ok.status_code == 200
+    assert "max-age" in ok.headers["Cache-Control"]
+    assert client.get("/geo/municipalities.geojson").status_code == 404  # absent here
+    sneaky = client.get("/geo/..%2F..%2Fpyproject.toml")
+    assert "geo+json" not in sneaky.headers["Content-Type"]
+    assert b"[project]" not in sneaky.data
+
+
+def test_access_hook_denies_unknown_paths(client):
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/admin").status_code == 404
+    assert client.post("/").status_code == 405
+    assert client.get("/").headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "ok"),
+    [
+        ("/assets/style.css", "GET", True),
+        ("/_dash-update-component", "POST", True),
+        ("/_dash-update-component", "GET", False),
+        ("/kommun", "GET", True),
+        ("/upload", "POST", False),
+    ],
+)
+def test_policy_table(path, method, ok):
+    rules = access.POLICY + access.page_rules(["/", "/kommun", "/region"])
+    assert access.allowed(access.find_rule(path, rules), method, access.PUBLIC) is ok
+
+
+def test_index_string_has_no_second_footer():
+    assert INDEX_STRING.count("<footer") == 0
