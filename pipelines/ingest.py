@@ -125,12 +125,20 @@ def parse(sub: Submission, data: bytes, ctx: Context) -> None:
     kind, reason = detect_kind(data)
     sub.kind = kind
     log = IssueLog()
-    if kind == "unknown":
-        log.error("unknown_kind", reason or "okänd filtyp", expected="JSON, XLSX eller CSV")
-    elif kind in ("report_json", "report_xlsx"):
-        _parse_report(sub, data, kind, ctx, log)
-    else:
-        _parse_grants(sub, data, kind, ctx, log)
+    try:
+        if kind == "unknown":
+            log.error("unknown_kind", reason or "okänd filtyp", expected="JSON, XLSX eller CSV")
+        elif kind in ("report_json", "report_xlsx"):
+            _parse_report(sub, data, kind, ctx, log)
+        else:
+            _parse_grants(sub, data, kind, ctx, log)
+    except Exception as exc:  # the last guard: one odd file never stops a run
+        sub.report, sub.grant_rows = None, []
+        log.error(
+            "unreadable",
+            f"filen kunde inte läsas ({type(exc).__name__}); den kan vara trasig eller avkortad",
+            expected="en hel JSON-, XLSX- eller CSV-fil enligt rapportformatet",
+        )
     sub.issues.extend(log.issues)
     if kind.startswith("grants") and sub.grant_rows:
         sub.status = "partially_loaded" if sub.rows_rejected else "loaded"

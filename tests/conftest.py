@@ -44,3 +44,23 @@ def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
 def write_json(path: Path, report: dict) -> Path:
     path.write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_inbox(tmp_path_factory) -> Path:
+    """Seeded demo files for 2022-2025 (generated once per test session; never modified)."""
+    from pipelines.demo import generate
+
+    folder = tmp_path_factory.mktemp("demo") / "inbox"
+    generate(folder, seed=7, years=range(2022, 2026))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(demo_inbox, tmp_path_factory) -> Path:
+    """A warehouse directory built by the real pipeline from the seeded demo inbox."""
+    from pipelines.ingest import ingest
+
+    warehouse = tmp_path_factory.mktemp("demo_wh") / "warehouse"
+    ingest(sorted(demo_inbox.iterdir()), warehouse, demo_inbox, synthetic=True)
+    return warehouse

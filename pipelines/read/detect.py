@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from typing import Literal
 
 from pipelines.contract import SHEET_FIELDS, normalise_label
@@ -55,7 +56,7 @@ def _detect_zip(data: bytes) -> tuple[Kind, str | None]:
             if "xl/workbook.xml" not in names:
                 return "unknown", "filen är ett zip-arkiv men ingen Excel-arbetsbok (.xlsx)"
             workbook = archive.read("xl/workbook.xml").decode("utf-8", errors="replace")
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError, KeyError):
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, RuntimeError, EOFError, KeyError):
         return "unknown", "filen ser ut som en Excel-fil men är trasig eller avkortad"
     sheets = {
         normalise_label(n) for n in re.findall(r'<(?:\w+:)?sheet\b[^>]*\bname="([^"]*)"', workbook)
