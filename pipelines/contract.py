@@ -243,6 +243,7 @@ SHEET_FIELDS = "Uppgifter"
 SHEET_PROMISES = "Medborgarlöften"
 SHEET_PROJECTS = "Projekt"
 SHEET_INSTRUCTIONS = "Instruktioner"
+SHEET_LISTS = "Listor"  # hidden sheet holding the drop-down lists
 HEADER_FIELD = "Fält"
 HEADER_VALUE = "Värde"
 

@@ -302,13 +302,24 @@ def file_summaries(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[dict]
     ).fetchall()
     issues = con.execute(
         """
-        select submission_id, severity, code, sheet, "row", field, message, expected, value,
-               description
+        select submission_id, severity, code, sheet, "row", field, label, message, expected,
+               value, description
         from mart_issues where submission_id in (select unnest(?::integer[]))
         """,
         [ids],
     ).fetchall()
-    keys = ("severity", "code", "sheet", "row", "field", "message", "expected", "value", "text")
+    keys = (
+        "severity",
+        "code",
+        "sheet",
+        "row",
+        "field",
+        "label",
+        "message",
+        "expected",
+        "value",
+        "text",
+    )
     by_id: dict[int, list[dict]] = {}
     for row in issues:
         by_id.setdefault(row[0], []).append(dict(zip(keys, row[1:], strict=True)))

@@ -28,6 +28,7 @@ class Issue:
     code: str  # machine-readable kind, e.g. "missing_required", "invalid_enum"
     message: str  # Swedish, for the clerk
     field: str | None = None  # contract key path, e.g. "citizen_promises[2].status"
+    label: str | None = None  # the field's label as the sender saw it (XLSX header), if any
     sheet: str | None = None
     row: int | None = None
     expected: str | None = None
@@ -41,7 +42,9 @@ class Issue:
         where = [p for p in (file_name, self.sheet) if p]
         if self.row is not None:
             where.append(f"rad {self.row}")
-        if self.field:
+        if self.label:
+            where.append(f"fält {self.label}")
+        elif self.field:
             where.append(f"fält {self.field}")
         text = f"{', '.join(where)}: {self.message}" if where else self.message
         if self.expected:
@@ -73,6 +76,7 @@ class IssueLog:
                 code=code,
                 message=message,
                 field=field,
+                label=loc.field,
                 sheet=loc.sheet,
                 row=loc.row,
                 expected=expected,

@@ -41,6 +41,7 @@ from pipelines.contract import (
     SCHEMA_VERSION,
     SHEET_FIELDS,
     SHEET_INSTRUCTIONS,
+    SHEET_LISTS,
     SHEET_PROJECTS,
     SHEET_PROMISES,
     Field,
@@ -49,7 +50,6 @@ from pipelines.validate.coerce import STOCKHOLM
 
 # The hidden sheet with the drop-down lists. Excel limits a list typed into a validation to 255
 # characters, which the focus areas exceed, so every validation points at a range here instead.
-SHEET_LISTS = "Listor"
 BOOL_LIST = "bool"  # the Listor column holding Ja / Nej
 # Table rows that carry drop-downs and formats; more rows can still be typed, just unassisted.
 TABLE_ROWS = 500

@@ -31,6 +31,9 @@ create table if not exists raw_issues (
     value         varchar
 );
 
+-- columns added after the first release: older warehouses gain them on their next ingest
+alter table raw_issues add column if not exists label varchar;
+
 create table if not exists raw_reports (
     submission_id                 integer not null,
     municipality_code             varchar not null,

@@ -34,6 +34,7 @@ from pipelines.contract import (
     REPORT_FIELDS,
     SHEET_FIELDS,
     SHEET_INSTRUCTIONS,
+    SHEET_LISTS,
     SHEET_PROJECTS,
     SHEET_PROMISES,
     Field,
@@ -41,7 +42,6 @@ from pipelines.contract import (
     normalise_label,
 )
 from pipelines.issues import IssueLog, Location
-from pipelines.template import SHEET_LISTS
 
 Locate = Callable[[str], Location]
 Rows = list[list[str | None]]

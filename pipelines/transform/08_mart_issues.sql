@@ -11,6 +11,7 @@ found_at_ingest as (
         issues.sheet,
         issues."row",
         issues.field,
+        issues.label,
         issues.message,
         issues.expected,
         issues.value
@@ -25,6 +26,7 @@ unknown_grants as (
         null::varchar as sheet,
         null::integer as "row",
         'funded_projects[' || (projects.project_no - 1) || '].grant_id' as field,
+        null::varchar as label,
         'diarienumret ' || projects.grant_id || ' finns inte i bidragsregistret' as message,
         'ett diarienummer ur bidragsregistret' as expected,
         projects.grant_id as value
@@ -43,7 +45,7 @@ final as (
             ', ',
             issues.sheet,
             'rad ' || issues."row",
-            'fält ' || issues.field
+            'fält ' || coalesce(issues.label, issues.field)
         ) as place
     from (select * from found_at_ingest union all select * from unknown_grants) as issues
     inner join raw_submissions as submissions using (submission_id)
