@@ -29,10 +29,12 @@ setup-geo: ## Copy the boundary GeoJSON from ../shared/reference/geo into data/g
 	@if [ -d ../shared/reference/geo ]; then mkdir -p data/geo && cp -u ../shared/reference/geo/*.geojson data/geo/ && echo "geo: copied boundaries to data/geo"; \
 	else echo "geo: ../shared/reference/geo not found; the map falls back to points (see README)"; fi
 
-run: setup demo ingest serve ## Set up, generate demo data, ingest it into the warehouse, serve the dashboard on http://127.0.0.1:8050
+run: setup demo serve ## Set up, generate demo data, ingest it into the warehouse, serve the dashboard on http://127.0.0.1:8050
 
-demo: ## Write a synthetic demo inbox to data/inbox (seed 42)
+demo: ## Write the synthetic demo inbox (seed 42) and ingest it into a warehouse marked synthetic
 	$(PY) -m pipelines demo --out data/inbox --seed 42
+	-$(PY) -m pipelines ingest --warehouse $(WAREHOUSE_DIR) --synthetic
+	$(PY) -m pipelines status --warehouse $(WAREHOUSE_DIR)
 
 ingest: ## Ingest every file in data/inbox into the warehouse and publish a new version
 	$(PY) -m pipelines ingest --warehouse $(WAREHOUSE_DIR)
