@@ -19,18 +19,22 @@ from tests.conftest import ROOT, query, write_json
 pytestmark = pytest.mark.slow
 
 
+def ingest_command(warehouse, inbox) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "pipelines",
+        "ingest",
+        "--warehouse",
+        str(warehouse),
+        "--inbox",
+        str(inbox),
+    ]
+
+
 def start_ingest(warehouse, inbox) -> subprocess.Popen:
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pipelines",
-            "ingest",
-            "--warehouse",
-            str(warehouse),
-            "--inbox",
-            str(inbox),
-        ],
+        ingest_command(warehouse, inbox),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -59,19 +63,7 @@ def published(warehouse) -> tuple[str, int]:
 
 def run_ingest(warehouse, inbox) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pipelines",
-            "ingest",
-            "--warehouse",
-            str(warehouse),
-            "--inbox",
-            str(inbox),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
+        ingest_command(warehouse, inbox), cwd=ROOT, capture_output=True, text=True
     )
 
 
