@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from functools import lru_cache
 
 from pipelines.contract import FIRST_REPORTING_YEAR, GRANT_FIELDS, Field
 from pipelines.issues import IssueLog, Location
@@ -94,10 +93,7 @@ class _RowCheck:
                 )
             return None
         try:
-            if field.type == "enum" and isinstance(value, str):
-                result, warning = _coerce_enum(value, field)
-            else:
-                result, warning = coerce(value, field, known_codes=known_codes)
+            result, warning = coerce(value, field, known_codes=known_codes)
             if field.type == "number":
                 result = float(result)
                 if not math.isfinite(result):
@@ -127,13 +123,6 @@ class _RowCheck:
         if warning:
             self.warn("guessed_value", f"'{field.sv}': {warning}", field.key, value=value)
         return result
-
-
-@lru_cache(maxsize=256)
-def _coerce_enum(value: str, field: Field) -> tuple[object, str | None]:
-    # A register repeats a handful of category labels thousands of times, and matching a label
-    # normalises every option of the enum; remembering the answers halves the validator's time.
-    return coerce(value, field)
 
 
 _EXPECTED = {
