@@ -96,7 +96,8 @@ def status_table(history: pl.DataFrame, lang: Lang) -> Table:
     granted_col = indicator_label("granted_sek", lang)
     columns[granted_col] = rows["granted_sek"].to_list()
     frame = pl.DataFrame(columns, strict=False)
-    kinds = {c: "status" for c in frame.columns[2:-3]}
+    # Icons mark the indicators only: a tick beside "late: yes" would read as good news.
+    kinds = {INDICATORS[key].short(lang): "status" for key in INDICATORS}
     kinds.update({fte_col: "number", promises_col: "int", granted_col: "sek"})
     return Table("status", t("status_by_year", lang), frame, kinds=kinds)  # type: ignore[arg-type]
 
