@@ -27,7 +27,7 @@ class DashboardServer(BaseApplication):
         # Called in each worker (preload is off), so the app and its connection are per worker.
         from dashboard.app import create_app
 
-        return create_app().server
+        return create_app(warm_cache=True).server
 
 
 def options() -> dict:

@@ -5,10 +5,18 @@ prefixes with the methods they allow and the role they need. Today every page is
 sign-in with roles (and uploads) will add roles to this table and a user lookup to ``role_of``,
 without touching the pages. A path that matches no rule is refused (deny by default), so a new
 route is private until someone adds it here.
+
+Every response also gets its security headers here, the Content-Security-Policy among them:
+scripts only from this origin plus the hashes of the few inline scripts Dash writes itself (no
+inline code of our own: clientside functions live in ``assets/app.js``); inline styles, which
+Dash, Bootstrap and plotly set; images from here or ``data:`` URLs (Bootstrap's select arrow);
+web workers from ``blob:``, which is how the map library starts its worker; and requests only back
+to this origin (the GeoJSON, callbacks). Nothing may frame the app.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import flask
@@ -71,8 +79,35 @@ def allowed(rule: Rule | None, method: str, role: str) -> bool:
     return rule.role == PUBLIC or rule.role == role
 
 
-def install(server: flask.Flask, page_paths: list[str]) -> None:
-    """Register the hook on the Flask server with the policy plus the pages' paths."""
+def content_security_policy(script_hashes: list[str]) -> str:
+    """The CSP header value; ``script_hashes`` from ``Dash.csp_hashes()``."""
+    directives = {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *script_hashes],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "worker-src": ["blob:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
+
+
+def install(
+    server: flask.Flask,
+    page_paths: list[str],
+    script_hashes: Callable[[], list[str]] | None = None,
+) -> None:
+    """Register the hooks on the Flask server with the policy plus the pages' paths.
+
+    ``script_hashes`` gives the CSP hashes of Dash's inline scripts. It is asked per response,
+    not once at start: Dash adds inline scripts (the page title's clientside callback) only while
+    it sets itself up on the first request.
+    """
     rules = POLICY + page_rules(page_paths)
 
     @server.before_request
@@ -89,4 +124,10 @@ def install(server: flask.Flask, page_paths: list[str]) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        # A CSP governs documents (and the workers they start), not scripts or JSON: it goes on
+        # the HTML pages only, which saves its 400 bytes on every other response.
+        if script_hashes is not None and response.mimetype == "text/html":
+            response.headers.setdefault(
+                "Content-Security-Policy", content_security_policy(script_hashes())
+            )
         return response

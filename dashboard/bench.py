@@ -1,0 +1,597 @@
+"""The dashboard's benchmark: callback times and sizes, and the first page load, at 1x and 10x.
+
+``make bench`` calls ``main(work)`` after the pipelines' benchmark, with ``work/"wh_1x"`` and
+``work/"wh_10x"`` built from the demo data. ``python -m dashboard.bench`` runs alone: it builds a
+1x warehouse from seeded demo data in a temporary folder.
+
+The marts have a fixed grain (290 municipalities x years), so ten times the received files
+(``wh_10x``: every file ten times, loaded as revisions) do not make the marts bigger. The
+dashboard's 10x is therefore a copy of the 1x warehouse whose marts hold ten times the rows: every
+mart row with a year is repeated for nine earlier spans of years (``year - span * k``, k = 1..9,
+where span is the number of years in the 1x warehouse; 10 for the 2016-2025 demo). Each figure
+is printed next to its target (issue "Dashboard performance"); nothing is asserted.
+
+What is measured, against the real server (``python -m dashboard``: gunicorn, two workers):
+
+* every callback: a scripted Chromium session drives the pages (years, indicators, levels,
+  filter, a click on the map, a profile, a region, sorting, downloads) and records each request
+  body Dash posts to ``/_dash-update-component``; each distinct one is then posted again 30 times.
+  The time is the round trip on 127.0.0.1, so it includes Dash's dispatch, the queries, the JSON
+  serialisation and the compression: the honest server time. The bytes are those sent (brotli, as
+  Chromium asks) and, in brackets, the JSON before compression.
+* the first load of Översikt in headless Chromium with an empty cache: the time from navigation
+  until the KPI cards are there and the map has drawn its shapes, and the bytes Chromium received
+  (``encodedDataLength``: compressed bodies plus headers) over all responses.
+* in the browser, the time from changing the year on Översikt until every part has been redrawn.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import brotli
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+REPEATS = 30
+COPIES = 10
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+ACCEPT_ENCODING = "gzip, deflate, br, zstd"  # what Chromium sends
+PLOTLY_PATH = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+KIRUNA = "2584"  # the largest municipality: a click near its centre cannot miss it
+
+TARGET_P95_MS = {"1x": 150, "10x": 300}
+TARGET_RECOLOUR_BYTES = 20_000
+TARGET_FIRST_LOAD_MS = 2_000
+TARGET_FIRST_LOAD_BYTES = 1_500_000
+
+# The callback behind each first output id (dict ids: the pages' downloads).
+CALLBACKS = {
+    "nav-links": "app.update_shell",
+    "_pages_content": "pages router (the page's layout)",
+    "ov-url": "overview.sync_url",
+    "ov-kpis": "overview.update_kpis",
+    "ov-map": "overview.update_map",
+    "ov-table": "overview.update_table",
+    "ov-nav": "overview.open_profile",
+    "mu-nav": "municipality.choose",
+    "rg-nav": "region.navigate",
+}
+
+
+# -- the served app -------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status, dict(response.headers), response.read()
+
+
+@dataclass
+class Server:
+    """``python -m dashboard`` over one warehouse directory, on a free port of 127.0.0.1."""
+
+    warehouse: Path
+    log_path: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 60) -> Server:
+        env = {**os.environ, "WAREHOUSE_DIR": str(self.warehouse), "PORT": str(self.port)}
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "dashboard"],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited at start:\n{self.log_tail()}")
+            try:
+                if http_get(self.url + "/healthz")[0] == 200:
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"the server did not answer within {timeout} s:\n{self.log_tail()}")
+
+    def wait_for_brotli(self, timeout: float = 120) -> None:
+        """Wait for the brotli copies (made in the background on a machine's first start)."""
+        deadline = time.monotonic() + timeout
+        headers = {"Accept-Encoding": ACCEPT_ENCODING}
+        while time.monotonic() < deadline:
+            # Each worker answers for itself: ask a few times in a row.
+            answers = [http_get(self.url + PLOTLY_PATH, headers)[1] for _ in range(4)]
+            if all(h.get("Content-Encoding") == "br" for h in answers):
+                return
+            time.sleep(1)
+        raise RuntimeError("the brotli copy of plotly.js was not ready in time")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            # SIGTERM is gunicorn's graceful shutdown of the master and its workers.
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if getattr(self, "_log", None):
+            self._log.close()
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
+
+    def __enter__(self) -> Server:
+        return self.start()
+
+    def __exit__(self, *_exc) -> None:
+        self.stop()
+
+
+# -- warehouses -----------------------------------------------------------------------------------
+
+
+def demo_warehouse(work: Path, seed: int = 42) -> Path:
+    """``work/"wh_1x"`` from seeded demo data for 2016-2025, as the pipelines bench builds it."""
+    from pipelines.demo import generate
+    from pipelines.ingest import ingest
+
+    inbox = work / "inbox"
+    generate(inbox, seed=seed, years=range(2016, 2026))
+    ingest(sorted(inbox.iterdir()), work / "wh_1x", inbox, synthetic=True)
+    return work / "wh_1x"
+
+
+def replicate_years(source: Path, target: Path, copies: int = COPIES) -> Path:
+    """A warehouse directory like ``source`` whose marts hold ``copies`` times the rows.
+
+    Rows of every mart with a year (``year``; ``funding_year`` in ``mart_grants``) are repeated
+    for ``copies - 1`` earlier spans of years, and ``meta.first_year`` moves back to match.
+    """
+    target.mkdir(parents=True)
+    versioned = target / "warehouse-1.duckdb"
+    shutil.copyfile(os.path.realpath(source / "current.duckdb"), versioned)
+    con = duckdb.connect(str(versioned))
+    try:
+        ((first, last),) = con.execute("select first_year, last_year from meta").fetchall()
+        span = last - first + 1
+        columns = con.execute(
+            "select table_name, column_name from information_schema.columns"
+            " where table_schema = 'main' and table_name like 'mart\\_%' escape '\\'"
+            " and column_name in ('year', 'funding_year')"
+        ).fetchall()
+        for table, column in columns:
+            # Names from the catalogue (not input), quoted; the numbers are bound parameters.
+            con.execute(
+                f'insert into "{table}" select t.* replace (t."{column}" - ? * k.k as "{column}")'
+                f' from "{table}" t, range(1, ?) k(k)',
+                [span, copies],
+            )
+        con.execute("update meta set first_year = first_year - ?", [span * (copies - 1)])
+    finally:
+        con.close()
+    (target / "current.duckdb").symlink_to(versioned.name)
+    return target
+
+
+def read(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
+    """Rows from the published warehouse, read-only as the app reads it."""
+    con = duckdb.connect(str(warehouse / "current.duckdb"), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def describe(warehouse: Path) -> str:
+    ((first, last, rows),) = read(
+        warehouse,
+        "select first_year, last_year, (select count(*) from mart_municipality_year) from meta",
+    )
+    return f"years {first}-{last}, mart_municipality_year {num(rows)} rows"
+
+
+# -- the browser ----------------------------------------------------------------------------------
+
+
+@dataclass
+class FirstLoad:
+    ms: float
+    responses: list[dict]
+
+    @property
+    def bytes(self) -> int:
+        return sum(r["bytes"] for r in self.responses)
+
+
+MAP_DRAWN = """() => {
+    const gd = document.querySelector('#ov-map .js-plotly-plot');
+    const map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+    const ready = map && map.map.loaded() && document.querySelector('#kpi-value-has_council');
+    return ready ? performance.now() : false;
+}"""
+
+
+def measure_first_load(browser, url: str) -> FirstLoad:
+    """Open ``url`` (Översikt) with an empty cache; time to map drawn and every byte received."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        seen: dict[str, dict] = {}
+
+        def received(event: dict) -> None:
+            headers = {k.lower(): v for k, v in event["response"]["headers"].items()}
+            seen[event["requestId"]] = {
+                "url": event["response"]["url"],
+                "encoding": headers.get("content-encoding"),
+                "csp": headers.get("content-security-policy"),
+                "type": event["type"],
+                "bytes": 0,
+            }
+
+        def finished(event: dict) -> None:
+            if event["requestId"] in seen:
+                seen[event["requestId"]]["bytes"] = int(event["encodedDataLength"])
+
+        cdp.on("Network.responseReceived", received)
+        cdp.on("Network.loadingFinished", finished)
+        page.set_default_timeout(600_000)
+        page.goto(url)
+        ms = page.wait_for_function(MAP_DRAWN).json_value()
+        page.wait_for_load_state("networkidle")
+        return FirstLoad(ms=float(ms), responses=list(seen.values()))
+    finally:
+        context.close()
+
+
+def wait_settled(page) -> None:
+    """Wait until no component waits for a callback (Dash marks them ``data-dash-is-loading``)."""
+    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
+
+
+def choose(page, select_id: str, value: str) -> None:
+    """Pick an option as a reader does and wait until its callbacks have been drawn."""
+    with page.expect_request(lambda r: "_dash-update-component" in r.url):
+        page.select_option(f"#{select_id}", value)
+    wait_settled(page)
+
+
+def open_page(page, url: str) -> None:
+    """Go to ``url`` and wait until the page has its heading and no callback is in flight."""
+    page.goto(url)
+    page.wait_for_selector("#_pages_content h1")
+    page.wait_for_load_state("networkidle")
+    wait_settled(page)
+
+
+def click_map(page, lon: float, lat: float) -> None:
+    """Click the map canvas where the map library draws the point (``lon``, ``lat``)."""
+    page.locator("#ov-map").scroll_into_view_if_needed()
+    page.wait_for_function(MAP_DRAWN)
+    x, y = page.evaluate(
+        """([lon, lat]) => {
+            const gd = document.querySelector('#ov-map .js-plotly-plot');
+            const map = gd._fullLayout.map._subplot.map;
+            const point = map.project([lon, lat]);
+            const box = map.getCanvas().getBoundingClientRect();
+            return [box.left + point.x, box.top + point.y];
+        }""",
+        [lon, lat],
+    )
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)
+
+
+def download(page, scope: str) -> None:
+    """Click the first CSV button inside ``scope`` and wait for the file."""
+    with page.expect_download():
+        page.locator(scope).get_by_role("button", name="Ladda ner CSV").first.click()
+
+
+def callback_name(body: dict) -> str:
+    """A readable name: the callback, and what triggered it (or, for the router, the page)."""
+    outputs = body.get("outputs")
+    first = outputs[0] if isinstance(outputs, list) else outputs
+    ident = first["id"]
+    if isinstance(ident, dict):
+        return f"{ident.get('page')}.download"
+    if ident == "_pages_content":
+        path = next(i["value"] for i in body["inputs"] if i.get("property") == "pathname")
+        return f"{CALLBACKS[ident]}: {path}"
+    triggers = []
+    for prop in body.get("changedPropIds", []):
+        component = prop.rsplit(".", 1)[0]
+        if component.startswith("{"):
+            component = json.loads(component).get("type", component)
+        if component not in triggers:
+            triggers.append(component)
+    name = CALLBACKS.get(ident, ident)
+    return f"{name} <- {', '.join(triggers)}" if triggers else name
+
+
+def session(browser, base: str, warehouse: Path) -> dict[str, dict]:
+    """Drive every page as a reader would; the first request body of each callback."""
+    ((last,),) = read(warehouse, "select last_year from meta")
+    ((lat, lon),) = read(
+        warehouse,
+        "select lat, lon from mart_municipality_year where municipality_code = ? and year = ?",
+        [KIRUNA, last],
+    )
+    bodies: dict[str, dict] = {}
+
+    def record(request) -> None:
+        if "_dash-update-component" in request.url and request.post_data:
+            body = json.loads(request.post_data)
+            bodies.setdefault(callback_name(body), body)
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    try:
+        page = context.new_page()
+        page.on("request", record)
+        open_page(page, base + "/")
+        choose(page, "ov-year", str(last - 1))
+        choose(page, "ov-year", str(last))
+        choose(page, "ov-indicator", "has_agreement_in_force")
+        choose(page, "ov-show", "nej")
+        download(page, "#ov-table")
+        choose(page, "ov-level", "lan")
+        choose(page, "ov-level", "kommun")
+        click_map(page, lon, lat)
+        page.wait_for_selector("#mu-title")
+        wait_settled(page)
+        choose(page, "mu-year", str(last - 1))
+        page.wait_for_selector("#mu-title")
+        wait_settled(page)
+        download(page, "#_pages_content")
+        open_page(page, f"{base}/region?niva=lan&kod=01&year={last}")
+        with page.expect_request(lambda r: "_dash-update-component" in r.url):
+            page.locator(".sort-button").first.click()
+        page.wait_for_url("**sortera=**")
+        page.wait_for_selector("#rg-title")
+        wait_settled(page)
+        download(page, "#_pages_content")
+    finally:
+        context.close()
+    return bodies
+
+
+def year_redraw_ms(browser, base: str, year: int) -> float:
+    """Browser time from choosing ``year`` on Översikt until every part has been redrawn."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        # Dash's renderer needs minutes for some updates on the 10x warehouse: wait for them.
+        page.set_default_timeout(600_000)
+        open_page(page, base + "/")
+        start = time.perf_counter()
+        choose(page, "ov-year", str(year))
+        page.wait_for_selector(f"#ov-table-heading:has-text('{year}')")
+        return (time.perf_counter() - start) * 1000
+    finally:
+        context.close()
+
+
+# -- replaying callbacks --------------------------------------------------------------------------
+
+
+@dataclass
+class Timing:
+    name: str
+    median_ms: float
+    p95_ms: float
+    sent: int
+    raw: int
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def replay(port: int, name: str, body: dict, repeats: int = REPEATS) -> Timing:
+    """Post one callback body ``repeats`` times (after three unmeasured calls) on one connection."""
+    payload = json.dumps(body).encode("utf-8")
+    headers = {"Content-Type": "application/json", "Accept-Encoding": ACCEPT_ENCODING}
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    times: list[float] = []
+    sent = raw = 0
+    try:
+        for i in range(repeats + 3):
+            start = time.perf_counter()
+            conn.request("POST", "/_dash-update-component", payload, headers)
+            response = conn.getresponse()
+            data = response.read()
+            elapsed = (time.perf_counter() - start) * 1000
+            if response.status not in (200, 204):
+                raise RuntimeError(f"{name}: HTTP {response.status}: {data[:200]!r}")
+            if i >= 3:
+                times.append(elapsed)
+            sent = len(data)
+            encoding = response.getheader("Content-Encoding")
+            raw = len(brotli.decompress(data)) if encoding == "br" else len(data)
+    finally:
+        conn.close()
+    return Timing(name, statistics.median(times), percentile(times, 0.95), sent, raw)
+
+
+# -- printing -------------------------------------------------------------------------------------
+
+
+def num(n: float) -> str:
+    """A whole number with a thin space between thousands: 1 497 967."""
+    return f"{n:,.0f}".replace(",", "\u2009")
+
+
+def kb(n: int) -> str:
+    return f"{n / 1000:.1f} KB"
+
+
+def print_timings(timings: list[Timing], scale: str) -> None:
+    target = TARGET_P95_MS[scale]
+    print(
+        f"{'callback (server round trip, 30 calls)':52s} {'median':>9s} {'p95':>9s} "
+        f"{'sent (br)':>10s} {'(json)':>10s}"
+    )
+    for t in sorted(timings, key=lambda t: t.name):
+        flags = []
+        if t.p95_ms >= target:
+            flags.append(f"p95 over {target} ms")
+        if is_recolour(t.name) and t.sent >= TARGET_RECOLOUR_BYTES:
+            flags.append("recolour over 20 KB")
+        print(
+            f"{t.name[:52]:52s} {t.median_ms:6.1f} ms {t.p95_ms:6.1f} ms {kb(t.sent):>10s}"
+            f" {'(' + kb(t.raw) + ')':>10s}" + (f"  <- {'; '.join(flags)}" if flags else "")
+        )
+    worst = max(timings, key=lambda t: t.p95_ms)
+    recolour = max((t.sent for t in timings if is_recolour(t.name)), default=0)
+    print(
+        f"targets: every callback p95 < {target} ms at {scale}: worst {worst.p95_ms:.1f} ms"
+        f" ({worst.name}); map recolour response < 20 KB: largest {kb(recolour)}"
+    )
+
+
+def is_recolour(name: str) -> bool:
+    return "update_map" in name and "ov-level" not in name
+
+
+def print_first_load(loads: list[FirstLoad]) -> None:
+    ms = statistics.median(load.ms for load in loads)
+    load = loads[0]
+    print(
+        f"first load of Översikt (headless Chromium, empty cache, compression on, median of"
+        f" {len(loads)}): {num(ms)} ms to KPI cards and map drawn (target < {num(2000)} ms);"
+        f" {num(load.bytes)} bytes in {len(load.responses)} responses (target < {num(1.5e6)})"
+    )
+    for r in sorted(load.responses, key=lambda r: -r["bytes"])[:4]:
+        print(
+            f"    {num(r['bytes']):>11s} {r['encoding'] or '-':5s} {r['url'].split('?')[0][-64:]}"
+        )
+
+
+def bench_warehouse(
+    browser,
+    warehouse: Path,
+    label: str,
+    scale: str,
+    logs: Path,
+    bodies: dict[str, dict] | None = None,
+) -> dict[str, dict]:
+    """Print every figure for one warehouse; returns the recorded callback bodies.
+
+    The bodies are recorded on the first warehouse and replayed unchanged on the others: the same
+    requests, so the difference is the data behind them.
+    """
+    print(f"\n== dashboard at {label}: {describe(warehouse)} ==")
+    with Server(warehouse, logs / f"server-{warehouse.name}.log") as server:
+        server.wait_for_brotli()
+        if browser is None:
+            print("(Chromium not found at /usr/bin/chromium: no browser figures)")
+            if bodies is None:
+                return {}
+            loads, redraw = [], None
+        else:
+            loads = [measure_first_load(browser, server.url + "/") for _ in range(3)]
+            ((last,),) = read(warehouse, "select last_year from meta")
+            redraw = year_redraw_ms(browser, server.url, last - 1)
+            if bodies is None:
+                bodies = session(browser, server.url, warehouse)
+        timings = [replay(server.port, name, body) for name, body in bodies.items()]
+    print_timings(timings, scale)
+    if loads:
+        print_first_load(loads)
+    if redraw is not None:
+        print(
+            f"in the browser: change the year on Översikt (290 municipalities) until every part"
+            f" is redrawn: {num(redraw)} ms (nearly all in Dash 4.4's renderer, which mounts the"
+            f" returned components again and slows with every component on the page;"
+            f" plotly/dash#3846)"
+        )
+    return bodies
+
+
+def main(work: Path) -> None:
+    """Benchmark the dashboard over ``work/"wh_1x"`` and its 10x warehouses."""
+    work = Path(work)
+    logs = work / "dashboard-bench"
+    logs.mkdir(exist_ok=True)
+    big = replicate_years(work / "wh_1x", work / "wh_dash_10x")
+    pw = browser = None
+    if CHROMIUM.is_file():
+        from playwright.sync_api import sync_playwright
+
+        pw = sync_playwright().start()
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    try:
+        bodies = bench_warehouse(browser, work / "wh_1x", "1x (the demo warehouse)", "1x", logs)
+        if (work / "wh_10x").is_dir():
+            bench_warehouse(
+                browser,
+                work / "wh_10x",
+                f"{COPIES}x received files (the marts have the 1x grain, so the 1x sizes)",
+                "10x",
+                logs,
+                bodies,
+            )
+        bench_warehouse(
+            browser,
+            big,
+            f"{COPIES}x mart rows (1x rows repeated over {COPIES - 1} earlier spans of years)",
+            "10x",
+            logs,
+            bodies,
+        )
+    finally:
+        if browser is not None:
+            browser.close()
+        if pw is not None:
+            pw.stop()
+
+
+if __name__ == "__main__":
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    with tempfile.TemporaryDirectory(prefix="dashboard-bench-") as tmp:
+        demo_warehouse(Path(tmp))
+        main(Path(tmp))
