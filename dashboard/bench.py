@@ -235,7 +235,8 @@ def describe(warehouse: Path) -> str:
 
 @dataclass
 class FirstLoad:
-    ms: float
+    ms: float  # until the KPI cards, the table and the map are drawn
+    usable_ms: float  # until the KPI cards and the table are shown
     responses: list[dict]
 
     @property
@@ -247,6 +248,13 @@ MAP_DRAWN = """() => {
     const gd = document.querySelector('#ov-map .js-plotly-plot');
     const map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
     const ready = map && map.map.loaded() && document.querySelector('#kpi-value-has_council');
+    return ready ? performance.now() : false;
+}"""
+
+
+KPIS_SHOWN = """() => {
+    const ready = document.querySelector('#kpi-value-has_council')
+        && document.querySelector('#table-overview-map tbody tr');
     return ready ? performance.now() : false;
 }"""
 
@@ -278,9 +286,10 @@ def measure_first_load(browser, url: str) -> FirstLoad:
         cdp.on("Network.loadingFinished", finished)
         page.set_default_timeout(600_000)
         page.goto(url)
+        usable = page.wait_for_function(KPIS_SHOWN).json_value()
         ms = page.wait_for_function(MAP_DRAWN).json_value()
         page.wait_for_load_state("networkidle")
-        return FirstLoad(ms=float(ms), responses=list(seen.values()))
+        return FirstLoad(ms=float(ms), usable_ms=float(usable), responses=list(seen.values()))
     finally:
         context.close()
 
@@ -497,10 +506,12 @@ def is_recolour(name: str) -> bool:
 
 def print_first_load(loads: list[FirstLoad]) -> None:
     ms = statistics.median(load.ms for load in loads)
+    usable = statistics.median(load.usable_ms for load in loads)
     load = loads[0]
     print(
         f"first load of Översikt (headless Chromium, empty cache, compression on, median of"
-        f" {len(loads)}): {num(ms)} ms to KPI cards and map drawn (target < {num(2000)} ms);"
+        f" {len(loads)}): {num(usable)} ms to KPI cards and table shown, {num(ms)} ms to the map"
+        f" drawn too (target < {num(2000)} ms);"
         f" {num(load.bytes)} bytes in {len(load.responses)} responses (target < {num(1.5e6)})"
     )
     for r in sorted(load.responses, key=lambda r: -r["bytes"])[:4]:
