@@ -136,6 +136,9 @@ class BrotliCache:
             log.exception("brotli copy %s failed", digest[:12])
 
 
+COPY_HEADER = "X-Precompressed"
+
+
 def install(server: flask.Flask, cache: BrotliCache) -> None:
     """Serve brotli copies of large static responses (register after flask-compress)."""
 
@@ -162,6 +165,8 @@ def install(server: flask.Flask, cache: BrotliCache) -> None:
             return response  # flask-compress compresses this one on the fly
         response.set_data(copy)
         response.headers["Content-Encoding"] = "br"
+        # Tells the stored copy from flask-compress's on-the-fly brotli (for checks and ops).
+        response.headers[COPY_HEADER] = "brotli-11"
         response.vary.add("Accept-Encoding")
         return response
 
