@@ -329,6 +329,7 @@ STRINGS: dict[str, Text] = {
         "rows_range": ("Rad {first}–{last} av {n}", "Rows {first}–{last} of {n}"),
         "previous_page": ("Föregående", "Previous"),
         "next_page": ("Nästa", "Next"),
+        "table_region": ("Tabell, kan rullas: {caption}", "Scrollable table: {caption}"),
         "table_pages": ("Bläddra i tabellen: {caption}", "Page through the table: {caption}"),
         "sort_by": ("Sortera efter {label}", "Sort by {label}"),
         "filter_status": ("Visa kommuner", "Show municipalities"),

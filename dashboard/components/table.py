@@ -190,7 +190,9 @@ def render_table(table: Table, lang: Lang, page: str) -> html.Div:
                 className="table-responsive table-scroll",
                 tabIndex=0,
                 role="region",
-                **{"aria-label": table.caption},
+                # not the caption alone: the section around a table is often named by the same
+                # words, and two landmarks with one name cannot be told apart
+                **{"aria-label": t("table_region", lang, caption=table.caption)},
             ),
             _pager(table, page, lang, cells) if paged else None,
             download_bar(page, table.name, lang, table.frame.height),

@@ -1,4 +1,5 @@
-"""Every page loads with a clean console and passes axe-core without serious or critical findings.
+"""Every page loads with a clean console and passes axe-core without serious or critical findings
+(the issue's bar), nor moderate ones (none are left, so a new one is a regression).
 
 The pages are the ones a reader reaches: Översikt, a municipality's profile, a county and a police
 region, and every page of ``dash.page_registry`` (read from the served navigation, which is built
@@ -20,7 +21,7 @@ PAGES = [
     ("/region?niva=lan&kod=01&year=2024", "Stockholms län"),
     ("/region?niva=polisregion&kod=Syd&year=2023", "Polisregion Syd"),
 ]
-SEVERE = ("serious", "critical")
+SEVERE = ("moderate", "serious", "critical")
 # (rule id, node selector) -> the upstream issue, for findings inside library components that the
 # app cannot work around. Empty: the app uses native selects, not Dash 4's Dropdown with its
 # focusable aria-hidden input, and axe finds nothing serious in what remains.
