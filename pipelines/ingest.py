@@ -192,7 +192,8 @@ def _parse_grants(sub: Submission, data: bytes, kind: str, ctx: Context, log: Is
         return
     good = validate_grants(rows, municipalities=ctx.municipalities, counties=ctx.counties, log=log)
     sub.grant_rows = good
-    sub.rows_rejected = len(rows) - len(good)
+    # Rows the reader could not split into fields never reach the validator: count error rows.
+    sub.rows_rejected = len({i.row for i in log.errors if i.row is not None})
     years = {r["funding_year"] for r in good}
     sub.year = years.pop() if len(years) == 1 else None
     if not rows:

@@ -164,3 +164,22 @@ def test_projects_and_unknown_grant_warning(tmp_path, valid_report):
         ("BRA-2024-0007", False)
     ]
     assert query(wh, "select count(*) from mart_promises") == [(2,)]
+
+
+def test_rows_the_reader_cannot_split_count_as_rejected(tmp_path):
+    path = tmp_path / "register.csv"
+    path.write_bytes(
+        b"grant_id,decision_date,funding_year,municipality_code,county_code,project_title,"
+        b"category,amount_applied_sek,amount_granted_sek,amount_paid_sek\n"
+        b"BRA-2024-1,2024-02-01,2024,0114,,Trygg park,drugs,1000,1000,500\n"
+        b"BRA-2024-2,2024-02-01,2024,0114,,Decimal comma,drugs,1000,1000,500,50\n"
+    )
+    result = run_cli("ingest", "--json", str(path), "--warehouse", str(tmp_path / "wh"))
+    [file] = json.loads(result.stdout)["files"]
+    assert result.returncode == 1
+    assert (file["status"], file["rows_loaded"], file["rows_rejected"]) == (
+        "partially_loaded",
+        1,
+        1,
+    )
+    assert [e["row"] for e in file["errors"]] == [3]
