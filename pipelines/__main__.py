@@ -151,11 +151,20 @@ def _print_summary(result) -> None:
 
 
 @app.command()
-def status(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
+def status(
+    warehouse: WarehouseOpt = DEFAULT_WAREHOUSE,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a machine-readable summary.")
+    ] = False,
+) -> None:
     """What the warehouse holds: version, years, reports per year, files rejected."""
     from pipelines.status import warehouse_status
 
     info = warehouse_status(warehouse)
+    if as_json:
+        sys.stdout.write(json.dumps(_status_dict(info), ensure_ascii=False, indent=2, default=str))
+        sys.stdout.write("\n")
+        return
     if info is None:
         out.print(f"No warehouse published in {warehouse} yet. Run `python -m pipelines ingest`.")
         raise typer.Exit(0)
@@ -171,6 +180,22 @@ def status(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
     out.print(f"Files received: {info['files_total']} ({statuses})")
     for name, n_errors in info["rejected"]:
         out.print(f"  rejected: {name} ({n_errors} errors)", markup=False)
+
+
+def _status_dict(info: dict | None) -> dict:
+    if info is None:
+        return {"published": False}
+    keys = ("year", "reports", "municipalities", "late", "grants")
+    return {
+        "published": True,
+        "version": info["version"],
+        "built_at": info["built_at"],
+        "synthetic": info["synthetic"],
+        "years": [dict(zip(keys, row, strict=True)) for row in info["years"]],
+        "files": info["files"],
+        "files_total": info["files_total"],
+        "rejected": [{"file": name, "errors": n} for name, n in info["rejected"]],
+    }
 
 
 if __name__ == "__main__":

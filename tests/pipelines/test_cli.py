@@ -59,3 +59,16 @@ def test_ingest_json_accounts_for_every_file_of_the_inbox(tmp_path):
     assert list(inbox.iterdir()) == []
     status = run_cli("status", "--warehouse", str(tmp_path / "wh"))
     assert status.returncode == 0 and "2025" in status.stdout
+    status = json.loads(run_cli("status", "--json", "--warehouse", str(tmp_path / "wh")).stdout)
+    assert status["published"] and status["files_total"] == len(names)
+    assert status["files"] == summary["counts"]
+    [year] = status["years"]
+    assert year["year"] == 2025 and year["municipalities"] == 290
+    assert sorted(r["file"] for r in status["rejected"]) == sorted(
+        f["file"] for f in summary["files"] if f["status"] == "rejected"
+    )
+
+
+def test_status_before_any_publish(tmp_path):
+    result = run_cli("status", "--json", "--warehouse", str(tmp_path / "none"))
+    assert result.returncode == 0 and json.loads(result.stdout) == {"published": False}
