@@ -43,7 +43,8 @@ def make_durable() -> None:
 
 
 def archive_file(warehouse: Path, source: Path, sha256: str) -> Path:
-    """Stream a (large) file into the archive without holding it in memory."""
+    """Stream a (large) file into the archive without holding it in memory; like
+    `archive_bytes`, whole by rename and made durable by `make_durable`."""
     target = archive_path(warehouse, sha256)
     if target.exists():
         return target
@@ -52,10 +53,7 @@ def archive_file(warehouse: Path, source: Path, sha256: str) -> Path:
     with open(source, "rb") as src, open(tmp, "wb") as dst:
         while chunk := src.read(CHUNK):
             dst.write(chunk)
-        dst.flush()
-        os.fsync(dst.fileno())
     os.replace(tmp, target)
-    fsync_dir(target.parent)
     return target
 
 

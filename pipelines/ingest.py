@@ -196,10 +196,6 @@ def _parse_grants(sub: Submission, data: bytes, kind: str, ctx: Context, log: Is
     sub.rows_rejected = len({i.row for i in log.errors if i.row is not None})
     years = {r["funding_year"] for r in good}
     sub.year = years.pop() if len(years) == 1 else None
-    if not rows:
-        log.error(
-            "empty_register", "bidragsregistret innehåller inga rader", expected="minst en rad"
-        )
 
 
 def ingest(

@@ -129,3 +129,21 @@ def test_status_reports_years_and_rejections(tmp_path, valid_report):
     result = run_cli("status", "--warehouse", str(wh))
     assert result.returncode == 0
     assert "2024" in result.stdout and "bad.json" in result.stdout
+
+
+def test_a_file_over_the_size_limit_is_archived_and_rejected_with_one_reason(tmp_path):
+    import hashlib
+
+    from pipelines.contract import MAX_FILE_BYTES
+    from pipelines.ingest import ingest
+
+    big = tmp_path / "stor.json"
+    big.write_bytes(b"{" + b" " * MAX_FILE_BYTES + b"}")
+    result = ingest([big], tmp_path / "wh", tmp_path)
+    [file] = result.files
+    assert file["status"] == "rejected"
+    assert [e["code"] for e in file["errors"]] == ["too_large"]
+    sha = hashlib.sha256(big.read_bytes()).hexdigest()
+    assert file["sha256"] == sha
+    archived = tmp_path / "wh" / "archive" / sha[:2] / sha
+    assert archived.read_bytes() == big.read_bytes()
