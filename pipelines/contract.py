@@ -217,7 +217,7 @@ PROMISE_FIELDS: tuple[Field, ...] = (
 
 PROJECT_FIELDS: tuple[Field, ...] = (
     Field("grant_id", "Diarienummer", "Grant id", "string", required=True),
-    Field("title", "Projektnamn", "Project title", "text", required=True, max_len=300),
+    Field("title", "Projektnamn", "Project title", "text", required=True),
     Field("category", "Kategori", "Category", "enum", required=True, enum="focus_area"),
     Field("spent_sek", "Använt belopp (kr)", "Spent (SEK)", "number", True, min=0),
     Field("co_funding_sek", "Medfinansiering (kr)", "Co-funding (SEK)", "number", min=0),

@@ -13,7 +13,7 @@ import contextlib
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -33,6 +33,9 @@ from pipelines.read.detect import detect_kind
 from pipelines.submission import Submission
 from pipelines.transform import run_transform
 from pipelines.validate.coerce import CoerceError, to_code, to_int
+
+# Clocks and time zones differ: a submitted_at up to a day after receipt is taken as given.
+FUTURE_TOLERANCE = timedelta(days=1)
 
 Progress = Callable[[str], None]
 
@@ -168,9 +171,24 @@ def _parse_report(sub: Submission, data: bytes, kind: str, ctx: Context, log: Is
         return
     report["schema_version"] = SCHEMA_VERSION
     sub.report = report
+    sub.grant_id_places = [
+        locate(f"funded_projects[{i}].grant_id") for i in range(len(report["funded_projects"]))
+    ]
     sub.municipality_code = report["municipality_code"]
     sub.year = report["reporting_year"]
     sub.submitted_at = report.get("submitted_at") or sub.received_at
+    if sub.submitted_at > sub.received_at + FUTURE_TOLERANCE:
+        # A typo such as 2052 would otherwise keep this report current over every later revision.
+        log.warn(
+            "future_submitted_at",
+            f"'Inskickad' ({sub.submitted_at:%Y-%m-%d %H:%M} UTC) ligger efter att filen togs "
+            "emot; mottagningstiden används",
+            field="submitted_at",
+            loc=locate("submitted_at"),
+            expected="en tidpunkt senast när filen skickades",
+            value=sub.submitted_at.isoformat(),
+        )
+        sub.submitted_at = sub.received_at
 
 
 def _identify(sub: Submission, raw: object, ctx: Context) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from pipelines.issues import Issue
+from pipelines.issues import Issue, Location
 
 
 @dataclass
@@ -24,6 +24,9 @@ class Submission:
     year: int | None = None
     submitted_at: datetime | None = None
     report: dict | None = None
+    # Where each funded project's grant id sits in the file (sheet, row, label), for the warning
+    # about an id the register lacks, which is only known when the marts are built.
+    grant_id_places: list[Location] = field(default_factory=list)
     grant_rows: list[dict] = field(default_factory=list)
     rows_rejected: int | None = None
     issues: list[Issue] = field(default_factory=list)

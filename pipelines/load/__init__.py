@@ -94,6 +94,9 @@ PROJECT_SCHEMA = {
     "co_funding_sek": pl.Float64,
     "status": pl.String,
     "effect_evaluated": pl.Boolean,
+    "grant_id_sheet": pl.String,
+    "grant_id_row": pl.Int32,
+    "grant_id_label": pl.String,
 }
 GRANT_SCHEMA = {
     "submission_id": pl.Int32,
@@ -203,8 +206,20 @@ def load_submissions(
             frames["reps"].append(_report_row(s))
             for no, p in enumerate(s.report["citizen_promises"], start=1):
                 frames["proms"].append({"submission_id": s.submission_id, "promise_no": no, **p})
-            for no, p in enumerate(s.report["funded_projects"], start=1):
-                frames["projs"].append({"submission_id": s.submission_id, "project_no": no, **p})
+            for no, (p, place) in enumerate(
+                zip(s.report["funded_projects"], s.grant_id_places, strict=True), start=1
+            ):
+                frames["projs"].append(
+                    {
+                        "submission_id": s.submission_id,
+                        "project_no": no,
+                        **p,
+                        "grant_id_sheet": place.sheet,
+                        "grant_id_row": place.row,
+                        # JSON locations are the key path itself: no separate label.
+                        "grant_id_label": place.field if place.sheet else None,
+                    }
+                )
         for g in s.grant_rows:
             frames["grants"].append({"submission_id": s.submission_id, **g})
 

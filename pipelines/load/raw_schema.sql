@@ -85,8 +85,16 @@ create table if not exists raw_projects (
     spent_sek        double not null,
     co_funding_sek   double,
     status           varchar not null,
-    effect_evaluated boolean not null
+    effect_evaluated boolean not null,
+    grant_id_sheet   varchar,  -- where the grant id sits in an XLSX report (sheet, row, header)
+    grant_id_row     integer,
+    grant_id_label   varchar
 );
+
+-- columns added after the first release: older warehouses gain them on their next ingest
+alter table raw_projects add column if not exists grant_id_sheet varchar;
+alter table raw_projects add column if not exists grant_id_row integer;
+alter table raw_projects add column if not exists grant_id_label varchar;
 
 create table if not exists raw_grants (
     submission_id      integer not null,

@@ -8,12 +8,20 @@ import zipfile
 import zlib
 from typing import Literal
 
-from pipelines.contract import SHEET_FIELDS, normalise_label
+from pipelines.contract import (
+    SHEET_FIELDS,
+    SHEET_INSTRUCTIONS,
+    SHEET_LISTS,
+    SHEET_PROMISES,
+    normalise_label,
+)
 
 Kind = Literal["report_json", "report_xlsx", "grants_csv", "grants_xlsx", "unknown"]
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls / .doc
 GRANT_HEADERS = ("grant_id", "diarienummer")
+# Sheets only the report template has (a register may well have a sheet called "Projekt").
+REPORT_ONLY_SHEETS = (SHEET_PROMISES, SHEET_INSTRUCTIONS, SHEET_LISTS)
 
 
 def detect_kind(data: bytes) -> tuple[Kind, str | None]:
@@ -61,7 +69,11 @@ def _detect_zip(data: bytes) -> tuple[Kind, str | None]:
     sheets = {
         normalise_label(n) for n in re.findall(r'<(?:\w+:)?sheet\b[^>]*\bname="([^"]*)"', workbook)
     }
-    if normalise_label(SHEET_FIELDS) in sheets:
+    # A report whose Uppgifter sheet was renamed or deleted is still a report: it is read as one
+    # and rejected for the missing sheet, not for lacking a register's columns.
+    if any(name.startswith(normalise_label(SHEET_FIELDS)) for name in sheets) or sheets & {
+        normalise_label(s) for s in REPORT_ONLY_SHEETS
+    }:
         return "report_xlsx", None
     return "grants_xlsx", None
 

@@ -7,10 +7,56 @@ import json
 from pipelines.issues import IssueLog
 
 
+class _DuplicateKeys:
+    """An ``object_pairs_hook`` that builds dicts and notes keys given twice in one object.
+
+    ``json`` keeps the last of two equal keys without a word; here a repeated key is a warning
+    when both values agree and an error when they differ (which one was meant is unknowable).
+    """
+
+    def __init__(self) -> None:
+        self.repeated: list[tuple[str, bool]] = []  # (key, values agree)
+
+    def __call__(self, pairs: list[tuple[str, object]]) -> dict:
+        out: dict = {}
+        for key, value in pairs:
+            if key in out:
+                self.repeated.append((key, out[key] == value))
+            out[key] = value
+        return out
+
+    def report(self, log: IssueLog) -> None:
+        for key, agree in self.repeated:
+            if agree:
+                log.warn(
+                    "duplicate_key",
+                    f"fältet '{key}' förekommer två gånger med samma värde",
+                    field=key,
+                    expected="varje fält en gång",
+                )
+            else:
+                log.error(
+                    "duplicate_key",
+                    f"fältet '{key}' förekommer två gånger med olika värden",
+                    field=key,
+                    expected="varje fält en gång",
+                )
+
+
 def decode_json(data: bytes, log: IssueLog) -> object | None:
     """Parse JSON from UTF-8 (with or without BOM), UTF-16/32, or Windows-1252 as a fallback."""
+    hook = _DuplicateKeys()
+    errors_before = len(log.errors)
+    parsed = _parse(data, log, hook)
+    if len(log.errors) == errors_before:  # an unreadable file gets its one reason, no more
+        hook.report(log)
+    return parsed
+
+
+def _parse(data: bytes, log: IssueLog, hook: _DuplicateKeys) -> object | None:
     try:
-        return json.loads(data)  # detects UTF-8 with BOM and UTF-16/32 by itself
+        # json detects UTF-8 with BOM and UTF-16/32 by itself
+        return json.loads(data, object_pairs_hook=hook)
     except UnicodeDecodeError:
         pass
     except json.JSONDecodeError as exc:
@@ -25,7 +71,7 @@ def decode_json(data: bytes, log: IssueLog) -> object | None:
         return None
     try:
         text = data.decode("cp1252")
-        parsed = json.loads(text)
+        parsed = json.loads(text, object_pairs_hook=hook)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         log.error(
             "unreadable",

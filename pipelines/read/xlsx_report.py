@@ -352,15 +352,31 @@ def _read_table(
             expected="rubrikerna från mallen: " + ", ".join(f.sv for f in fields),
         )
     items: list[dict] = []
+    unnamed_rows: list[int] = []
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
         item = {
             fld.key: row[i] for i, fld in columns.items() if i < len(row) and not _blank(row[i])
         }
+        if any(not _blank(c) for i, c in enumerate(row) if _blank(_cell(rows[header_row], i))):
+            unnamed_rows.append(r + 1)
         if item:  # rows of only blanks and whitespace are not items
             items.append(item)
             place.item_rows.append(r + 1)
+    if unnamed_rows:
+        log.warn(
+            "unnamed_column",
+            "värden i en kolumn utan rubrik ignorerades (rad "
+            + ", ".join(str(r) for r in unnamed_rows[:10])
+            + (" …)" if len(unnamed_rows) > 10 else ")"),
+            loc=Location(sheet=sheet, row=unnamed_rows[0]),
+            expected="en rubrik från mallen på varje kolumn som används",
+        )
     return items
+
+
+def _cell(row: list, i: int) -> str | None:
+    return row[i] if i < len(row) else None
 
 
 def read_report_xlsx(data: bytes, log: IssueLog) -> tuple[dict | None, Locate]:
@@ -398,8 +414,22 @@ def _read_book(book: fastexcel.ExcelReader, log: IssueLog, locator: XlsxLocator)
             )
         else:
             sheets[norm] = name
-    known = {_norm(s) for s in (SHEET_FIELDS, SHEET_INSTRUCTIONS, SHEET_LISTS)}
+    fields_name = sheets.get(_norm(SHEET_FIELDS))
+    if fields_name is None:
+        # Excel names a copied sheet "Uppgifter (2)": one such sheet is the fields, with a warning.
+        renamed = [name for norm, name in sheets.items() if norm.startswith(_norm(SHEET_FIELDS))]
+        if len(renamed) == 1:
+            fields_name = renamed[0]
+            log.warn(
+                "renamed_sheet",
+                f"bladet '{fields_name}' lästes som '{SHEET_FIELDS}'",
+                loc=Location(sheet=fields_name),
+                expected=f"bladet heter '{SHEET_FIELDS}' som i mallen",
+            )
+    known = {_norm(s) for s in (SHEET_INSTRUCTIONS, SHEET_LISTS)}
     known |= {_norm(sheet) for _, sheet, _ in TABLES}
+    if fields_name is not None:
+        known.add(_norm(fields_name))
     for norm, name in sheets.items():
         if norm not in known and any(not _blank(c) for row in _load(book, name, log) for c in row):
             log.warn(
@@ -409,7 +439,6 @@ def _read_book(book: fastexcel.ExcelReader, log: IssueLog, locator: XlsxLocator)
                 expected=f"bladen {SHEET_FIELDS}, {SHEET_PROMISES} och {SHEET_PROJECTS}",
             )
 
-    fields_name = sheets.get(_norm(SHEET_FIELDS))
     if fields_name is None:
         log.error(
             "missing_sheet",

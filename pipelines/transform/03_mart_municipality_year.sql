@@ -68,7 +68,10 @@ final as (
         report.submitted_at,
         case
             when report.submission_id is not null
-                then report.submitted_at >= make_timestamp(spine.year + 1, 4, 1, 0, 0, 0)
+                -- submitted_at is UTC. The deadline is the end of 31 March, Swedish time, and
+                -- summer time has always begun by then (last Sunday of March), so 1 April 00:00
+                -- in Stockholm is 31 March 22:00 UTC in every year.
+                then report.submitted_at >= make_timestamp(spine.year + 1, 3, 31, 22, 0, 0)
         end as is_late,
         report.sha256 as report_sha256,
         report.file_name as report_file_name,

@@ -23,10 +23,10 @@ unknown_grants as (
         projects.submission_id,
         'warning' as severity,
         'unknown_grant_id' as code,
-        null::varchar as sheet,
-        null::integer as "row",
+        projects.grant_id_sheet as sheet,
+        projects.grant_id_row as "row",
         'funded_projects[' || (projects.project_no - 1) || '].grant_id' as field,
-        null::varchar as label,
+        projects.grant_id_label as label,
         'diarienumret ' || projects.grant_id || ' finns inte i bidragsregistret' as message,
         'ett diarienummer ur bidragsregistret' as expected,
         projects.grant_id as value

@@ -162,16 +162,38 @@ def to_datetime(value: object) -> Result:
         moment = value
     elif isinstance(value, date):
         moment = datetime(value.year, value.month, value.day)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        return _serial_datetime(value, expected)
     elif isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"\d{5}([.,]\d+)?", text):
+            return _serial_datetime(float(text.replace(",", ".")), expected)
         try:
-            moment = datetime.fromisoformat(value.strip())
+            moment = datetime.fromisoformat(text)
         except ValueError:
             raise CoerceError(f"'{value}' är inte en tidpunkt", expected) from None
     else:
         raise CoerceError(f"'{value}' är inte en tidpunkt", expected)
+    return _utc(moment), None
+
+
+def _utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=STOCKHOLM)
-    return moment.astimezone(UTC).replace(tzinfo=None), None
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _serial_datetime(value: float, expected: str) -> Result:
+    """An Excel serial (days since 1899-12-30, the fraction the time of day), Swedish local time."""
+    if not (math.isfinite(value) and EXCEL_SERIAL_MIN <= value <= EXCEL_SERIAL_MAX):
+        raise CoerceError(f"'{value}' är inte en tidpunkt", expected)
+    # Whole seconds: the fraction of a day carries float noise below that.
+    seconds = round((value - int(value)) * 86400)
+    moment = datetime.combine(EXCEL_EPOCH, datetime.min.time()) + timedelta(
+        days=int(value), seconds=seconds
+    )
+    shown = moment.isoformat(sep=" ")
+    return _utc(moment), f"Excel-datumserienummer {value:.10g} tolkat som {shown}"
 
 
 def to_code(value: object, width: int, known: set[str] | None, what: str) -> Result:
@@ -232,8 +254,8 @@ def to_enum_list(value: object, enum: str) -> Result:
             return [to_enum(value, enum)[0]], None
         except CoerceError:
             pass
-        sep = ";" if ";" in value else ","
-        items = [part for part in value.split(sep) if part.strip()]
+        # No label of any list holds ';' or ',', so both separate items, even mixed in one cell.
+        items = [part for part in re.split(r"[;,]", value) if part.strip()]
     else:
         items = [value]
     keys: list[str] = []

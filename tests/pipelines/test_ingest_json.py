@@ -147,3 +147,72 @@ def test_a_file_over_the_size_limit_is_archived_and_rejected_with_one_reason(tmp
     assert file["sha256"] == sha
     archived = tmp_path / "wh" / "archive" / sha[:2] / sha
     assert archived.read_bytes() == big.read_bytes()
+
+
+def test_deadline_is_the_end_of_31_march_in_swedish_time(tmp_path, valid_report):
+    # (municipality, submitted_at, late): a time without a zone is Swedish local time.
+    cases = [
+        ("0114", "2025-03-31T23:59:59", False),
+        ("0115", "2025-03-31T21:59:59Z", False),  # 23:59:59 in Stockholm (summer time)
+        ("0117", "2025-04-01", True),
+        ("0120", "2025-04-01T00:30:00+02:00", True),
+        ("0123", "2025-03-31T22:00:00Z", True),  # midnight in Stockholm
+    ]
+    paths = []
+    for code, submitted_at, _ in cases:
+        report = dict(valid_report, municipality_code=code, submitted_at=submitted_at)
+        paths.append(str(write_json(tmp_path / f"{code}.json", report)))
+    code, _ = ingest_json(*paths, "--warehouse", str(tmp_path / "wh"))
+    assert code == 0
+    late = dict(
+        query(
+            tmp_path / "wh",
+            "select municipality_code, is_late from mart_municipality_year"
+            " where year = 2024 and has_report",
+        )
+    )
+    assert late == {code: is_late for code, _, is_late in cases}
+
+
+def test_a_key_given_twice_is_an_error_when_the_values_differ(tmp_path, valid_report):
+    text = json.dumps(valid_report, ensure_ascii=False)
+    differ = tmp_path / "differ.json"
+    differ.write_text(
+        text.replace('"reporting_year": 2024', '"reporting_year": 2024, "reporting_year": 2025')
+    )
+    same = tmp_path / "same.json"
+    same.write_text(
+        text.replace(
+            '"municipality_code": "0114"',
+            '"municipality_code": "0115", "municipality_code": "0115"',
+        )
+    )
+    code, summary = ingest_json(str(differ), str(same), "--warehouse", str(tmp_path / "wh"))
+    assert code == 1
+    first, second = summary["files"]
+    assert first["status"] == "rejected"
+    assert [(e["code"], e["field"]) for e in first["errors"]] == [
+        ("duplicate_key", "reporting_year")
+    ]
+    assert second["status"] == "loaded"
+    assert ("duplicate_key", "municipality_code") in {
+        (w["code"], w["field"]) for w in second["warnings"]
+    }
+
+
+def test_submitted_at_in_the_future_is_warned_and_the_receipt_time_used(tmp_path, valid_report):
+    typo = dict(valid_report, submitted_at="2052-02-14T10:00:00")
+    revision = {k: v for k, v in valid_report.items() if k != "submitted_at"}
+    paths = [write_json(tmp_path / "typo.json", typo), write_json(tmp_path / "rev.json", revision)]
+    code, summary = ingest_json(*map(str, paths), "--warehouse", str(tmp_path / "wh"))
+    assert code == 0
+    warnings = {(w["code"], w["field"]) for w in summary["files"][0]["warnings"]}
+    assert ("future_submitted_at", "submitted_at") in warnings
+    # The typo does not keep the first file current: both count as sent when received, and the
+    # one received last is the current report.
+    assert [f["status"] for f in summary["files"]] == ["superseded", "loaded"]
+    assert query(
+        tmp_path / "wh",
+        "select report_file_name from mart_municipality_year"
+        " where municipality_code = '0114' and year = 2024",
+    ) == [("rev.json",)]

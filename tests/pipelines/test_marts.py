@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from pipelines.template import report_to_xlsx_bytes
 from tests.conftest import query, run_cli, write_json
 
 HEADER = "Diarienummer;Beslutsdatum;Bidragsår;Kommunkod;Länskod;Projektnamn;Kategori;Sökt belopp;Beviljat belopp;Utbetalt belopp"
@@ -183,3 +184,13 @@ def test_rows_the_reader_cannot_split_count_as_rejected(tmp_path):
         1,
     )
     assert [e["row"] for e in file["errors"]] == [3]
+
+
+def test_unknown_grant_warning_in_an_xlsx_report_names_sheet_row_and_header(tmp_path, valid_report):
+    path = tmp_path / "rapport.xlsx"
+    path.write_bytes(report_to_xlsx_bytes(valid_report))
+    wh = tmp_path / "wh"
+    assert run_cli("ingest", str(path), "--warehouse", str(wh)).returncode == 0
+    assert query(
+        wh, "select sheet, row, label, value from mart_issues where code = 'unknown_grant_id'"
+    ) == [("Projekt", 2, "Diarienummer", "BRA-2024-0007")]

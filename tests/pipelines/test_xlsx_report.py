@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 
 from pipelines import contract as c
 from pipelines.issues import IssueLog, Location
+from pipelines.read.detect import detect_kind
 from pipelines.read.xlsx_report import read_report_xlsx
 from pipelines.reference import municipality_codes
 from pipelines.template import report_to_xlsx_bytes
@@ -174,6 +175,15 @@ VALID_FROM_SERIAL = (date(2023, 2, 1) - date(1899, 12, 30)).days
         ("Ordförande", "joint", "council.chair", "joint", False),
         ("Rådets medlemmar", "kommunen,POLISEN", "council.members", ["municipality", "police"], 0),
         ("Samordningsmodeller", "EST ; SSPF ;", "council.coordination_models", ["est", "sspf"], 0),
+        (
+            "Rådets medlemmar",
+            "Kommunen; Polisen, Skolan",
+            "council.members",
+            ["municipality", "police", "school"],
+            0,
+        ),
+        ("Inskickad", 45702.4375, "submitted_at", datetime(2025, 2, 14, 9, 30), True),
+        ("Inskickad", "45702,4375", "submitted_at", datetime(2025, 2, 14, 9, 30), True),
         ("Inskickad", "2025-02-14T10:30:00+01:00", "submitted_at", datetime(2025, 2, 14, 9, 30), 0),
         (
             "Inskickad",
@@ -373,6 +383,32 @@ def test_missing_fields_sheet_is_an_error():
     assert raw is None
     [error] = log.errors
     assert error.code == "missing_sheet" and c.SHEET_FIELDS in error.message
+
+
+def test_missing_fields_sheet_is_still_recognised_as_a_report():
+    wb = _workbook()
+    del wb[c.SHEET_FIELDS]
+    assert detect_kind(_bytes(wb)) == ("report_xlsx", None)
+
+
+def test_copied_fields_sheet_is_read_with_a_warning():
+    wb = _workbook()
+    wb[c.SHEET_FIELDS].title = "Uppgifter (2)"
+    assert detect_kind(_bytes(wb)) == ("report_xlsx", None)
+    typed, issues = _load(_bytes(wb))
+    assert typed["municipality_code"] == VALID["municipality_code"]
+    assert [(i.code, i.sheet) for i in issues] == [("renamed_sheet", "Uppgifter (2)")]
+
+
+def test_values_under_a_blank_header_are_warned_with_their_rows():
+    wb = _workbook()
+    ws = wb[PROM]
+    ws.cell(row=3, column=ws.max_column + 2, value="anteckning")
+    typed, issues = _load(_bytes(wb))
+    assert len(typed["citizen_promises"]) == 2
+    [warning] = issues
+    assert (warning.code, warning.sheet, warning.row) == ("unnamed_column", PROM, 3)
+    assert warning.severity == "warning"
 
 
 def test_missing_table_sheet_is_left_to_the_validator_as_a_warning():
