@@ -8,7 +8,7 @@ WAREHOUSE_DIR ?= data/warehouse
 PORT ?= 8050
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-python setup-browser setup-geo run demo ingest serve test test-fast test-browser lint format bench clean
+.PHONY: help setup setup-python setup-browser setup-geo run demo ingest serve test test-fast test-browser lint format bench plotly-bundle clean
 
 help: ## List every target with what it does
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -63,6 +63,9 @@ format: ## Format and autofix with ruff
 
 bench: setup-python ## Print ingest and dashboard timings at 1x and 10x data
 	$(PY) -m pipelines.bench
+
+plotly-bundle: ## Rebuild dashboard/vendor/plotly/plotly-partial.min.js (needs Node.js and the npm registry)
+	cd dashboard/vendor/plotly && npm ci --no-audit --no-fund --ignore-scripts && npm run build
 
 clean: ## Remove generated data (inbox, warehouse, geo) but keep the venv
 	rm -rf data/inbox data/warehouse data/geo

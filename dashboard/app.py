@@ -16,7 +16,7 @@ import dash
 import flask
 from dash import ClientsideFunction, Dash, Input, Output
 
-from dashboard import access, compression, context, data, geo
+from dashboard import access, compression, context, data, geo, plotly_partial
 from dashboard.components import shell
 from dashboard.i18n import lang_or_default, t
 
@@ -97,6 +97,7 @@ def create_app(
     server.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
     app.layout = shell.shell_layout
     geo.install(server, geo_path)
+    plotly_partial.install(server)
     server.add_url_rule("/healthz", "healthz", lambda: "ok")
     _shell_callbacks(app)
     # The CSP allows exactly the inline scripts Dash writes into the index.
