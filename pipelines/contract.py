@@ -121,7 +121,18 @@ BOOLEAN_LABELS = Label("Ja", "Nej")  # sv labels for True / False in the XLSX te
 # --- fields ----------------------------------------------------------------------------------
 
 FieldType = Literal[
-    "string", "text", "code", "year", "int", "number", "bool", "date", "datetime", "enum", "enums"
+    "string",
+    "text",
+    "code",
+    "grant_id",
+    "year",
+    "int",
+    "number",
+    "bool",
+    "date",
+    "datetime",
+    "enum",
+    "enums",
 ]
 
 
@@ -216,7 +227,7 @@ PROMISE_FIELDS: tuple[Field, ...] = (
 )
 
 PROJECT_FIELDS: tuple[Field, ...] = (
-    Field("grant_id", "Diarienummer", "Grant id", "string", required=True),
+    Field("grant_id", "Diarienummer", "Grant id", "grant_id", required=True),
     Field("title", "Projektnamn", "Project title", "text", required=True),
     Field("category", "Kategori", "Category", "enum", required=True, enum="focus_area"),
     Field("spent_sek", "Använt belopp (kr)", "Spent (SEK)", "number", True, min=0),
@@ -226,7 +237,7 @@ PROJECT_FIELDS: tuple[Field, ...] = (
 )
 
 GRANT_FIELDS: tuple[Field, ...] = (
-    Field("grant_id", "Diarienummer", "Grant id", "string", required=True),
+    Field("grant_id", "Diarienummer", "Grant id", "grant_id", required=True),
     Field("decision_date", "Beslutsdatum", "Decision date", "date", required=True),
     Field("funding_year", "Bidragsår", "Funding year", "year", required=True),
     Field("municipality_code", "Kommunkod", "Municipality code", "code"),

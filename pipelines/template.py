@@ -136,6 +136,7 @@ def _number_format(field: Field) -> str | None:
         # Text format keeps the leading zero of 0114 and the schema version's "1" as typed.
         "code": TEXT_FORMAT,
         "string": TEXT_FORMAT,
+        "grant_id": TEXT_FORMAT,
         "text": TEXT_FORMAT,
     }.get(field.type)
 
@@ -193,6 +194,7 @@ def _add_table_sheet(wb: Workbook, title: str, fields: tuple[Field, ...]) -> Non
 def _format_text(field: Field) -> str:
     kind = {
         "string": "Text",
+        "grant_id": "Diarienummer, t.ex. BRA-2025-0042",
         "text": "Text",
         "code": "Fyra siffror, t.ex. 0114",
         "year": "Årtal, t.ex. 2024",

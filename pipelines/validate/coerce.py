@@ -287,6 +287,18 @@ def to_text(value: object, max_len: int | None = None) -> Result:
     return text, None
 
 
+_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-"})
+
+
+def to_grant_id(value: object) -> Result:
+    """A grant id (diarienummer) in one spelling, so that report and register ids match:
+    `bra-2024-0042` and `BRA–2024–0042` (Excel's automatic dash) become `BRA-2024-0042`, warned."""
+    text = to_text(value)[0]
+    canonical = text.upper().translate(_DASHES)
+    warning = f"diarienumret '{text}' tolkat som '{canonical}'" if canonical != text else None
+    return canonical, warning
+
+
 def coerce(value: object, field: Field, *, known_codes: set[str] | None = None) -> Result:
     """Coerce one non-blank value by its contract field; range checks included."""
     if field.type in ("string", "text"):
@@ -298,6 +310,8 @@ def coerce(value: object, field: Field, *, known_codes: set[str] | None = None) 
         width = 2 if field.key == "county_code" else 4
         what = "länskod" if width == 2 else "kommunkod"
         return to_code(value, width, known_codes, what)
+    if field.type == "grant_id":
+        return to_grant_id(value)
     if field.type == "bool":
         return to_bool(value)
     if field.type == "date":

@@ -126,7 +126,7 @@ class _RowCheck:
 
 
 _EXPECTED = {
-    "string": "ett diarienummer, t.ex. BRA-2025-0042",
+    "grant_id": "ett diarienummer, t.ex. BRA-2025-0042",
     "text": "en text",
     "date": "ett datum ÅÅÅÅ-MM-DD",
     "year": "ett årtal",

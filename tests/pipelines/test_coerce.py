@@ -125,3 +125,18 @@ def test_enum_list_names_every_bad_item():
     with pytest.raises(c.CoerceError) as exc:
         c.to_enum_list("drugs; bowling; karate", "focus_area")
     assert "bowling" in exc.value.message and "karate" in exc.value.message
+
+
+@pytest.mark.parametrize(
+    ("value", "expected", "warned"),
+    [
+        ("BRA-2024-0042", "BRA-2024-0042", False),
+        (" BRA-2024-0042 ", "BRA-2024-0042", False),
+        ("bra-2024-0042", "BRA-2024-0042", True),
+        ("BRA\u20132024\u20130042", "BRA-2024-0042", True),  # Excel's automatic en dash
+    ],
+)
+def test_grant_ids_get_one_spelling(value, expected, warned):
+    canonical, warning = c.to_grant_id(value)
+    assert canonical == expected
+    assert (warning is not None) == warned

@@ -194,3 +194,19 @@ def test_unknown_grant_warning_in_an_xlsx_report_names_sheet_row_and_header(tmp_
     assert query(
         wh, "select sheet, row, label, value from mart_issues where code = 'unknown_grant_id'"
     ) == [("Projekt", 2, "Diarienummer", "BRA-2024-0007")]
+
+
+def test_a_grant_id_typed_in_lower_case_matches_the_register(tmp_path, valid_report):
+    valid_report["funded_projects"][0]["grant_id"] = "bra-2024-0007"
+    reg = register(
+        tmp_path / "register.csv",
+        ["BRA-2024-0007;2024-02-01;2024;0114;;Trygg park;Narkotika;1000;1000;500"],
+    )
+    report = write_json(tmp_path / "a.json", valid_report)
+    wh = tmp_path / "wh"
+    result = run_cli("ingest", "--json", str(reg), str(report), "--warehouse", str(wh))
+    assert result.returncode == 0, result.stdout
+    assert query(wh, "select grant_id, grant_in_register from mart_projects") == [
+        ("BRA-2024-0007", True)
+    ]
+    assert query(wh, "select count(*) from mart_issues where code = 'unknown_grant_id'") == [(0,)]
