@@ -27,7 +27,7 @@ WarehouseOpt = Annotated[
 ]
 
 
-def _progress(total: int) -> Progress:
+def _progress() -> Progress:
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -106,7 +106,6 @@ def ingest(
     Exit code 0 when nothing was rejected, 1 when something was (the good files still load),
     2 for a usage error.
     """
-    from pipelines.ingest import collect
     from pipelines.ingest import ingest as run_ingest
 
     if paths:
@@ -116,15 +115,14 @@ def ingest(
             raise typer.Exit(2)
     elif not inbox.is_dir():
         inbox.mkdir(parents=True, exist_ok=True)
-    files = collect(paths if paths else [inbox])
-    with _progress(len(files)) as bar:
-        task = bar.add_task("Ingesting", total=len(files))
+    with _progress() as bar:
+        task = bar.add_task("Ingesting", total=None)  # ingest tells the total with the first file
         result = run_ingest(
             list(paths) if paths else None,
             warehouse,
             inbox,
             synthetic=synthetic,
-            progress=lambda _name: bar.advance(task),
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     if as_json:
         sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2, default=str))

@@ -37,7 +37,7 @@ from pipelines.validate.coerce import CoerceError, to_code, to_int
 # Clocks and time zones differ: a submitted_at up to a day after receipt is taken as given.
 FUTURE_TOLERANCE = timedelta(days=1)
 
-Progress = Callable[[str], None]
+Progress = Callable[[int, int], None]  # (files done, files in all)
 
 
 @dataclass
@@ -242,7 +242,9 @@ def ingest(
             next_id = next_submission_id(con)
             submissions: list[Submission] = []
             finished: list[Path] = []
-            for path in files:
+            for done, path in enumerate(files):
+                if progress:
+                    progress(done, len(files))
                 sub, data = receive(path, warehouse)
                 if (sub.sha256, str(path)) in recorded:
                     # Published by a run that was stopped before it cleared the inbox: the
@@ -268,8 +270,8 @@ def ingest(
                 if sub.sha256:
                     seen.setdefault(sub.sha256, sub.submission_id)
                 submissions.append(sub)
-                if progress:
-                    progress(path.name)
+            if progress:
+                progress(len(files), len(files))
             load_submissions(con, submissions, run_id)
             run_transform(con)
             write_meta(con, number)
