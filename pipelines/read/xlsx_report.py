@@ -42,6 +42,7 @@ from pipelines.contract import (
     normalise_label,
 )
 from pipelines.issues import IssueLog, Location
+from pipelines.read.xlsx_cells import column_letters, is_number_cell
 
 Locate = Callable[[str], Location]
 Rows = list[list[str | None]]
@@ -92,6 +93,7 @@ class XlsxLocator:
     """Maps contract paths to sheet, Excel row (1-based) and Swedish label."""
 
     fields_sheet: str = SHEET_FIELDS
+    value_column: int = 1  # index of the Värde column on the fields sheet
     field_rows: dict[str, int] = field(default_factory=dict)
     tables: dict[str, _TablePlace] = field(
         default_factory=lambda: {key: _TablePlace(sheet) for key, sheet, _ in TABLES}
@@ -225,6 +227,7 @@ def _read_fields(rows: Rows, sheet: str, log: IssueLog, locator: XlsxLocator) ->
             expected=f"en rubrikrad med '{HEADER_FIELD}' och '{HEADER_VALUE}'",
         )
     header_row, label_col, value_col = header
+    locator.value_column = value_col
     if header_row >= 0:
         extra = [
             c
@@ -394,12 +397,26 @@ def read_report_xlsx(data: bytes, log: IssueLog) -> tuple[dict | None, Locate]:
     errors_before = len(log.errors)
     try:
         raw = _read_book(book, log, locator)
-        return (raw if len(log.errors) == errors_before else None), locator
+        if raw is None or len(log.errors) != errors_before:
+            return None, locator
+        _number_typed_code(data, raw, locator)
+        return raw, locator
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # a broken sheet inside a valid zip; calamine may panic
         _unreadable(log, "arbetsboken är skadad och kan inte läsas")
         return None, locator
+
+
+def _number_typed_code(data: bytes, raw: dict, locator: XlsxLocator) -> None:
+    """Hand a municipality code typed as a number on as a number, so that the validator warns
+    about it as it does for JSON (the text read cannot tell 1280 from "1280")."""
+    code, row = raw.get("municipality_code"), locator.field_rows.get("municipality_code")
+    if not (isinstance(code, str) and code.strip().isdigit() and row is not None):
+        return
+    ref = f"{column_letters(locator.value_column)}{row}"
+    if is_number_cell(data, locator.fields_sheet, ref):
+        raw["municipality_code"] = int(code)
 
 
 def _read_book(book: fastexcel.ExcelReader, log: IssueLog, locator: XlsxLocator) -> dict | None:

@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 from pipelines import contract as c
 from pipelines.issues import IssueLog, Location
 from pipelines.read.detect import detect_kind
+from pipelines.read.xlsx_cells import column_letters, is_number_cell
 from pipelines.read.xlsx_report import read_report_xlsx
 from pipelines.reference import municipality_codes
 from pipelines.template import report_to_xlsx_bytes
@@ -158,6 +159,8 @@ VALID_FROM_SERIAL = (date(2023, 2, 1) - date(1899, 12, 30)).days
             0,
         ),
         ("Kommunkod", 114, "municipality_code", "0114", True),
+        ("Kommunkod", 1280, "municipality_code", "1280", True),  # a number, though nothing lost
+        ("Kommunkod", "1280", "municipality_code", "1280", False),
         ("Kommunkod", "114", "municipality_code", "0114", True),
         ("Kommunkod", " 0114 ", "municipality_code", "0114", False),
         ("Rapportår", "2024", "reporting_year", 2024, False),
@@ -533,3 +536,16 @@ def test_never_raises_on_damaged_workbooks(changes):
         assert log.errors
     else:
         _validate(raw, locate)  # whatever was read, the validator can take it
+
+
+def test_cell_types_are_read_from_the_sheet_xml_and_never_raise():
+    wb = _workbook()
+    wb[c.SHEET_FIELDS]["D5"] = 12.5
+    wb[c.SHEET_FIELDS]["D6"] = "12.5"
+    data = _bytes(wb)
+    assert is_number_cell(data, c.SHEET_FIELDS, "D5")
+    assert not is_number_cell(data, c.SHEET_FIELDS, "D6")
+    assert not is_number_cell(data, c.SHEET_FIELDS, "D7")  # empty
+    assert not is_number_cell(data, "Finns inte", "D5")
+    assert not is_number_cell(data[:500], c.SHEET_FIELDS, "D5")
+    assert (column_letters(0), column_letters(26), column_letters(701)) == ("A", "AA", "ZZ")
