@@ -309,6 +309,13 @@ def choose(page, select_id: str, value: str) -> None:
     wait_settled(page)
 
 
+def show(page, button_id: str) -> None:
+    """Press a picker's "Visa" button (the selects alone open nothing) and wait for the view."""
+    with page.expect_request(lambda r: "_dash-update-component" in r.url):
+        page.click(f"#{button_id}")
+    wait_settled(page)
+
+
 def open_page(page, url: str) -> None:
     """Go to ``url`` and wait until the page has its heading and no callback is in flight."""
     page.goto(url)
@@ -392,7 +399,8 @@ def session(browser, base: str, warehouse: Path) -> dict[str, dict]:
         click_map(page, lon, lat)
         page.wait_for_selector("#mu-title")
         wait_settled(page)
-        choose(page, "mu-year", str(last - 1))
+        page.select_option("#mu-year", str(last - 1))
+        show(page, "mu-show")
         page.wait_for_selector("#mu-title")
         wait_settled(page)
         download(page, "#_pages_content")

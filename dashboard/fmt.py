@@ -29,11 +29,23 @@ def number(value: float | int | None, lang: Lang = "sv", decimals: int = 0) -> s
     return text
 
 
+def round_half_up(value: float) -> int:
+    """12.5 -> 13 and -12.5 -> -13, as people round (Python's ``round`` gives 12: to even).
+    The float is first rounded to 9 decimals, so that 0.145 * 100 = 14.4999... counts as 14.5."""
+    value = round(value, 9)
+    return math.floor(abs(value) + 0.5) * (1 if value >= 0 else -1)
+
+
+def whole_percent(share: float) -> int:
+    """A share 0..1 as the whole percentage every view shows: 15/33 -> 45, 1/8 -> 13."""
+    return round_half_up(share * 100)
+
+
 def percent(share: float | None, lang: Lang = "sv") -> str:
     """A share 0..1 as a whole percentage: "64 %" (sv), "64%" (en)."""
     if _is_missing(share):
         return MISSING
-    value = number(round(share * 100), lang)
+    value = number(whole_percent(share), lang)
     return f"{value}{NBSP}%" if lang == "sv" else f"{value}%"
 
 
@@ -44,11 +56,20 @@ def sek(value: float | None, lang: Lang = "sv") -> str:
     return f"{number(value, lang)}{NBSP}kr" if lang == "sv" else f"SEK{NBSP}{number(value, lang)}"
 
 
-def signed_points(delta: float, lang: Lang = "sv") -> tuple[str, str]:
-    """A change in percentage points as (sign, magnitude): ("+", "3"), ("−", "2")."""
-    points = round(delta * 100)
-    sign = "+" if points > 0 else ("−" if points < 0 else "±")
-    return sign, number(abs(points), lang)
+def signed_points(points: int, lang: Lang = "sv") -> tuple[str, str]:
+    """A change in whole percentage points as (sign, magnitude): ("+", "3"), ("−", "2")."""
+    return points_sign(points), number(abs(points), lang)
+
+
+def points_sign(points: int) -> str:
+    return "+" if points > 0 else ("−" if points < 0 else "±")
+
+
+def points(value: int | None, lang: Lang = "sv") -> str:
+    """A difference in whole percentage points with its sign: "+3", "−7", "±0"."""
+    if _is_missing(value):
+        return MISSING
+    return f"{points_sign(value)}{number(abs(value), lang)}"
 
 
 def date(value: dt.date | dt.datetime | None) -> str:
@@ -58,3 +79,17 @@ def date(value: dt.date | dt.datetime | None) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     return value.isoformat()
+
+
+# Swedish alphabetical order: å, ä, ö come after z (in that order), é sorts as e and ü as y.
+# Code point order would put Ä before Å and "Håbo" after "Hässleholm".
+_SWEDISH_FROM = ["å", "ä", "ö", "æ", "ø", "é", "è", "ü"]
+# "{", "|" and "}" are the three characters right after "z".
+_SWEDISH_TO = ["{", "|", "}", "|", "}", "e", "e", "y"]
+
+
+def swedish_order(column: str):
+    """A Polars expression to sort ``column`` in Swedish alphabetical order."""
+    import polars as pl  # the only Polars use here; fmt is otherwise plain Python
+
+    return pl.col(column).str.to_lowercase().str.replace_many(_SWEDISH_FROM, _SWEDISH_TO)

@@ -278,7 +278,8 @@ STRINGS: dict[str, Text] = {
         "value": ("Värde", "Value"),
         "share": ("Andel", "Share"),
         "count": ("Antal", "Count"),
-        "denominator": ("Rapporterande", "Reporting"),
+        # Over the reporting municipalities, or all of them for "report received".
+        "denominator": ("Underlag (kommuner)", "Base (municipalities)"),
         "kpi_heading": ("Nyckeltal för {year}", "Key figures for {year}"),
         "of_reporting": ("av {n} rapporterande", "of {n} reporting"),
         "of_municipalities": ("av {n} kommuner", "of {n} municipalities"),
@@ -286,6 +287,10 @@ STRINGS: dict[str, Text] = {
         "change_pp": (
             "{sign}{value} procentenheter jämfört med {year}",
             "{sign}{value} percentage points on {year}",
+        ),
+        "change_pp_one": (
+            "{sign}{value} procentenhet jämfört med {year}",
+            "{sign}{value} percentage point on {year}",
         ),
         "change_count": ("{sign}{value} jämfört med {year}", "{sign}{value} on {year}"),
         "no_change_base": ("Ingen jämförelse med {year}", "No comparison with {year}"),
@@ -315,12 +320,6 @@ STRINGS: dict[str, Text] = {
             "Click a municipality or region on the map or in the table to open its profile.",
         ),
         "trend_heading": ("Utveckling över åren, hela riket", "Trend over the years, Sweden"),
-        "trend_alt": (
-            "Diagrammet visar andelen kommuner per indikator och år; samma uppgifter finns i "
-            "tabellen under diagrammet.",
-            "The chart shows the share of municipalities per indicator and year; the same figures "
-            "are in the table below the chart.",
-        ),
         "table_heading": ("Tabell: {label}, {year}", "Table: {label}, {year}"),
         "show_table": ("Visa tabellen", "Show the table"),
         "download_csv": ("Ladda ner CSV", "Download CSV"),
@@ -357,12 +356,24 @@ STRINGS: dict[str, Text] = {
             "Överenskommelsen har gått ut ({date}).",
             "The agreement has expired ({date}).",
         ),
+        "url_ignored": (
+            "Länken angav {name}={raw}, som inte finns här; sidan visar {used}.",
+            "The link asked for {name}={raw}, which is not available; the page shows {used}.",
+        ),
+        "agreement_expires_today": (
+            "Överenskommelsen går ut i dag ({date}).",
+            "The agreement expires today ({date}).",
+        ),
         "agreement_expires_soon": (
             "Överenskommelsen går ut om {days} dagar ({date}).",
             "The agreement expires in {days} days ({date}).",
         ),
         "promises_heading": ("Medborgarlöften {year}", "Citizen promises {year}"),
         "no_promises": ("Inga medborgarlöften rapporterade.", "No citizen promises reported."),
+        "nothing_reported_year": (
+            "Inget att visa: kommunen har inte rapporterat för {year}.",
+            "Nothing to show: the municipality has not reported for {year}.",
+        ),
         "title": ("Titel", "Title"),
         "focus_area": ("Fokusområde", "Focus area"),
         "status": ("Status", "Status"),
@@ -416,6 +427,41 @@ STRINGS: dict[str, Text] = {
             "Datalager version {version}, byggt {built_at}.",
             "Sources: the municipalities' annual follow-up, grant decisions, Statistics Sweden. "
             "Warehouse version {version}, built {built_at}.",
+        ),
+        # definitions, chart text, pickers
+        "definitions_heading": ("Definitioner och källor", "Definitions and sources"),
+        "definition_term": ("{label} (i tabellerna: {short})", "{label} (in the tables: {short})"),
+        "map_caption_kommun": (
+            "Kartan visar för varje kommun om ”{label}” gäller {year}: ja, nej eller ej "
+            "rapporterat.",
+            "The map shows for each municipality whether “{label}” holds in {year}: yes, no or "
+            "not reported.",
+        ),
+        "map_caption_region": (
+            "Kartan visar för varje {unit} andelen kommuner där ”{label}” gäller {year}.",
+            "The map shows for each {unit} the share of municipalities where “{label}” holds in "
+            "{year}.",
+        ),
+        "map_unit_lan": ("län", "county"),
+        "map_unit_polisregion": ("polisregion", "police region"),
+        "map_caption_table": (
+            "Samma siffror finns i tabellen ”{table}” bredvid kartan (under kartan på smala "
+            "skärmar).",
+            "The same figures are in the table “{table}” beside the map (below it on narrow "
+            "screens).",
+        ),
+        "trend_caption": (
+            "Diagrammet visar andelen kommuner i hela riket per indikator och år. Samma siffror "
+            "finns i tabellen ”{table}” under diagrammet (knappen ”{button}”).",
+            "The chart shows the share of municipalities in Sweden per indicator and year. The "
+            "same figures are in the table “{table}” below the chart (the “{button}” button).",
+        ),
+        "versus_caption": (
+            "Diagrammet jämför för varje indikator andelen kommuner i {name} med andelen i hela "
+            "riket {year}. Samma siffror finns i tabellen ”{table}” under diagrammet.",
+            "For each indicator the chart compares the share of municipalities in {name} with "
+            "the share in all of Sweden in {year}. The same figures are in the table “{table}” "
+            "below the chart.",
         ),
     }.items()
 }

@@ -99,3 +99,19 @@ def municipality_href(code: str, year: int) -> str:
 
 def region_href(level: str, code: str, year: int) -> str:
     return "/region" + region_query(level, code, year)
+
+
+def ignored(
+    params: Mapping[str, tuple[object, object]], shown: Mapping[str, str] | None = None
+) -> list[tuple[str, str, str]]:
+    """The URL parameters that were not used as given: ``{name: (raw value, value used)}`` ->
+    ``[(name, raw, used)]``, the used value as ``shown`` names it for a reader (a label rather
+    than a key). A page says so rather than quietly show something else (a link to 1999 that
+    opens 2025 must tell its reader)."""
+    out = []
+    for name, (raw, used) in params.items():
+        raw = first(raw)
+        if raw not in (None, "") and str(raw) != str(used):
+            text = (shown or {}).get(name, "" if used is None else str(used))
+            out.append((name, str(raw)[:40], text))
+    return out

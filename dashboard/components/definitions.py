@@ -1,11 +1,52 @@
-"""The "i" button next to every figure that opens its definition and source."""
+"""Definitions and sources, one click away: the "i" button next to a figure, and the
+"Definitioner och källor" disclosure listing every figure of a profile page."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard.i18n import INDICATORS, MEASURES, Lang, t
+from dashboard.i18n import INDICATORS, MEASURES, Indicator, Lang, t
+
+
+def _definition(ind: Indicator, lang: Lang) -> list[html.P]:
+    """The definition and the source, as the popover and the list both show them."""
+    return [
+        html.P(ind.definition(lang)),
+        html.P([html.Strong(t("source", lang) + ": "), ind.source(lang)]),
+    ]
+
+
+def definitions_list(keys: Iterable[str], lang: Lang, uid: str) -> html.Details:
+    """A disclosure with the definition and source of every indicator or measure in ``keys``.
+
+    A native ``<details>``: its summary is a labelled button in the tab order that opens with
+    Enter or Space. Each term gives the label and, where the tables use a shorter column name,
+    that name too. ``uid`` makes the ids unique on the page.
+    """
+    items: list = []
+    for key in keys:
+        ind = INDICATORS.get(key) or MEASURES[key]
+        label, short = ind.label(lang), ind.short(lang)
+        term = (
+            label
+            if short.lower() in label.lower()
+            else t("definition_term", lang, label=label, short=short)
+        )
+        items += [
+            html.Dt(term, id=f"{uid}-def-{key}"),
+            html.Dd(_definition(ind, lang), className="mb-3"),
+        ]
+    return html.Details(
+        [
+            html.Summary(t("definitions_heading", lang), className="h5"),
+            html.Dl(items, className="definitions-body"),
+        ],
+        id=f"{uid}-definitions",
+        className="definitions-list mb-3",
+    )
 
 
 def definition_popover(key: str, lang: Lang, uid: str) -> html.Span:
@@ -29,12 +70,7 @@ def definition_popover(key: str, lang: Lang, uid: str) -> html.Span:
             dbc.Popover(
                 [
                     dbc.PopoverHeader(label),
-                    dbc.PopoverBody(
-                        [
-                            html.P(ind.definition(lang)),
-                            html.P([html.Strong(t("source", lang) + ": "), ind.source(lang)]),
-                        ]
-                    ),
+                    dbc.PopoverBody(_definition(ind, lang)),
                 ],
                 target=target,
                 trigger="legacy",

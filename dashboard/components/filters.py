@@ -1,13 +1,16 @@
 """Labelled native selects for year, indicator, level and the like.
 
 Native ``<select>`` elements (dbc.Select) are keyboard- and screen-reader-friendly out of the box
-and avoid the focusable ``aria-hidden`` input of Dash 4's own Dropdown.
+and avoid the focusable ``aria-hidden`` input of Dash 4's own Dropdown. Where a choice opens a new
+view (a profile), the selects sit in a ``picker_row`` and only its "Visa" button navigates.
 """
 
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from dash import html
+
+from dashboard.i18n import Lang, t
 
 
 def labelled_select(
@@ -19,11 +22,37 @@ def labelled_select(
             dbc.Label(label, html_for=component_id, className="form-label"),
             dbc.Select(
                 id=component_id,
-                options=[{"label": lab, "value": val} for val, lab in options],
+                options=select_options(options),
                 value=value,
             ),
         ],
         className="filter",
+    )
+
+
+def select_options(options: list[tuple[str, str]]) -> list[dict[str, str]]:
+    """(value, label) pairs as a select's ``options``."""
+    return [{"label": lab, "value": val} for val, lab in options]
+
+
+def picker_row(columns: list[dbc.Col], button_id: str, lang: Lang) -> dbc.Row:
+    """Selects that change nothing by themselves, then a "Visa" button that opens the choice.
+
+    Navigating on every change would open the next municipality at the first arrow key on a
+    focused select and drop the focus to the body (WCAG 3.2.2 On Input, 2.4.3 Focus Order).
+    ``data-refocus`` asks assets/app.js to put the focus back on the button after the new view.
+    """
+    button = html.Button(
+        t("show", lang),
+        id=button_id,
+        type="button",
+        n_clicks=0,
+        className="btn btn-primary",
+        **{"data-refocus": "true"},
+    )
+    return dbc.Row(
+        [*columns, dbc.Col(button, xs="auto", className="d-flex align-items-end")],
+        className="g-3 mb-3 controls",
     )
 
 

@@ -29,9 +29,12 @@ from dashboard.i18n import STATUS_LABELS, Lang, t
 
 GEO_FILES = {"kommun": "municipalities.geojson", "lan": "counties.geojson"}
 GEO_FILES["polisregion"] = GEO_FILES["lan"]
-GREY = "#b0b0b0"
-NO = "#e69f00"  # Okabe-Ito orange
-YES = "#0072b2"  # Okabe-Ito blue
+# Three lightnesses as well as three hues, so that the classes stay apart in greyscale and for
+# every kind of colour blindness: dark blue (Ja), mid grey (Ej rapporterat), light orange (Nej).
+# Relative luminance 0.09, 0.29, 0.54: 2.4:1 and 1.7:1 between neighbours; the grey is 3:1 on white.
+YES = "#005a8c"
+GREY = "#939393"
+NO = "#f2b950"
 # z below 0 is the grey "not reported" band of the share scale.
 NULL_Z = -0.1
 CENTER = {"lat": 62.6, "lon": 17.0}

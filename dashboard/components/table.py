@@ -23,7 +23,7 @@ from dash import MATCH, Input, Output, State, callback, ctx, dcc, html
 from dashboard import fmt
 from dashboard.i18n import STATUS_LABELS, Lang, t
 
-Kind = Literal["text", "int", "number", "percent", "sek", "date", "status"]
+Kind = Literal["text", "int", "number", "percent", "points", "sek", "date", "status"]
 
 STATUS_ICONS = {"yes": "✓", "no": "✗", "null": "–"}
 PAGE_SIZE = 25
@@ -48,6 +48,8 @@ def format_cell(value: object, kind: Kind, lang: Lang) -> str:
     """A cell's text."""
     if kind == "percent":
         return fmt.percent(None if value is None else float(value) / 100, lang)
+    if kind == "points":
+        return fmt.points(value, lang)  # type: ignore[arg-type]
     if kind == "sek":
         return fmt.sek(value, lang)  # type: ignore[arg-type]
     if kind == "number":
@@ -92,6 +94,8 @@ def _header(table: Table, column: str, page: str, lang: Lang) -> html.Th:
             id={"type": "sort", "page": page, "col": key},
             className="btn btn-link sort-button",
             title=t("sort_by", lang, label=column),
+            # sorting redraws the page: assets/app.js puts the focus back on this header
+            **{"data-refocus": "true"},
         ),
         scope="col",
         **{"aria-sort": aria_sort},
@@ -105,7 +109,7 @@ def _cells(table: Table, lang: Lang) -> dict:
     numeric = [
         i
         for i, c in enumerate(columns)
-        if table.kinds.get(c, "text") in ("int", "number", "percent", "sek")
+        if table.kinds.get(c, "text") in ("int", "number", "percent", "points", "sek")
     ]
     rows = [
         [

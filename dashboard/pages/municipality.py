@@ -1,7 +1,7 @@
 """Kommun: one municipality's profile (``/kommun?kod=0180&year=2024``).
 
-The URL carries the municipality and year; picking another in the selects rewrites it and
-re-renders the page, so a copied link always reopens the same profile.
+The URL carries the municipality and year; picking another in the selects and pressing "Visa"
+rewrites it and re-renders the page, so a copied link always reopens the same profile.
 """
 
 from __future__ import annotations
@@ -13,12 +13,16 @@ import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import context, data, export, state
-from dashboard.components.filters import labelled_select, year_options
+from dashboard.components.definitions import definitions_list
+from dashboard.components.filters import labelled_select, picker_row, year_options
+from dashboard.components.notice import ignored_notice
 from dashboard.components.table import render_table
-from dashboard.i18n import Lang, lang_or_default, t
+from dashboard.i18n import INDICATORS, MEASURES, Lang, lang_or_default, t
 from dashboard.views import municipality as view
 
 PAGE = "municipality"
+# Every indicator and measure the profile shows (status, comparison, projects and grants tables).
+DEFINED = (*INDICATORS, *MEASURES)
 
 dash.register_page(
     __name__,
@@ -38,6 +42,8 @@ def skeleton() -> html.Div:
             dcc.Location(id="mu-nav", refresh="callback-nav"),
             dbc.Select(id="mu-code"),
             dbc.Select(id="mu-year"),
+            html.Button(id="mu-show"),
+            dcc.Store(id="mu-state"),
         ]
     )
 
@@ -63,13 +69,13 @@ def _tables(wh: data.Warehouse, code: str, year: int, lang: Lang) -> dict:
     return tables
 
 
-def _agreement(row: dict | None, year: int, lang: Lang, today: dt.date) -> list:
+def _agreement(row: dict | None, year: int, lang: Lang, today: dt.date, latest: int) -> list:
     children: list = [html.H2(t("agreement_heading", lang, year=year), className="h4")]
     if row is None or not row["has_report"]:
         return [*children, html.P(t("not_reported_year", lang, year=year))]
     if not row["has_agreement"]:
         return [*children, html.P(t("no_agreement", lang, year=year))]
-    warning = view.agreement_warning(row["agreement_valid_to"], year, today, lang)
+    warning = view.agreement_warning(row["agreement_valid_to"], year, today, lang, latest)
     if warning:
         children.append(
             dbc.Alert(warning, color="warning", className="agreement-warning", id="mu-warning")
@@ -88,17 +94,20 @@ def page(kod=None, year=None, lang=None, **_ignored):
         meta = data.meta(wh)
     except data.WarehouseUnavailable:
         return dbc.Alert(t("no_warehouse", lang), color="warning")
-    year = state.parse_year(year, meta.years)
+    raw_year, year = year, state.parse_year(year, meta.years)
     munis = data.municipalities(wh)
     code = state.parse_code(kod, munis["municipality_code"].to_list())
     options = [
         (c, f"{n} ({c})")
         for c, n in zip(munis["municipality_code"], munis["municipality_name"], strict=True)
     ]
-    picker = dbc.Row(
+    picker = picker_row(
         [
             dbc.Col(
-                labelled_select("mu-code", t("choose_municipality", lang), options, code or ""),
+                # Without a valid code the select shows its first option: so does its value.
+                labelled_select(
+                    "mu-code", t("choose_municipality", lang), options, code or options[0][0]
+                ),
                 md=5,
             ),
             dbc.Col(
@@ -106,9 +115,15 @@ def page(kod=None, year=None, lang=None, **_ignored):
                 md=2,
             ),
         ],
-        className="g-3 mb-3 controls",
+        "mu-show",
+        lang,
     )
-    head = [dcc.Location(id="mu-nav", refresh="callback-nav")]
+    head = [
+        dcc.Location(id="mu-nav", refresh="callback-nav"),
+        # The profile shown, for the downloads: the selects may hold a choice not yet opened.
+        dcc.Store(id="mu-state", data={"code": code, "year": year}),
+        ignored_notice(state.ignored({"year": (raw_year, year)}), lang),
+    ]
     if code is None:
         message = t("unknown_municipality", lang, code=kod) if kod else None
         return html.Div(
@@ -144,7 +159,7 @@ def page(kod=None, year=None, lang=None, **_ignored):
                 render_table(tables["status"], lang, PAGE),
             ]
         ),
-        html.Section(_agreement(row, year, lang, dt.date.today())),
+        html.Section(_agreement(row, year, lang, dt.date.today(), max(meta.years))),
     ]
     if "comparison" in tables:
         sections.append(
@@ -161,7 +176,13 @@ def page(kod=None, year=None, lang=None, **_ignored):
         ("grants", "no_grants"),
     ):
         table = tables[name]
-        body = render_table(table, lang, PAGE) if table.frame.height else html.P(t(empty, lang))
+        if table.frame.height:
+            body = render_table(table, lang, PAGE)
+        elif name != "grants" and (row is None or not row["has_report"]):
+            # No report: the lists are unknown, not empty ("Ej rapporterat", never "none").
+            body = html.P(t("nothing_reported_year", lang, year=year))
+        else:
+            body = html.P(t(empty, lang))
         sections.append(html.Section([html.H2(table.caption, className="h4"), body]))
     return html.Div(
         [
@@ -169,6 +190,7 @@ def page(kod=None, year=None, lang=None, **_ignored):
             html.H1(f"{first['municipality_name']} ({code})", className="h3", id="mu-title"),
             region_links,
             picker,
+            definitions_list(DEFINED, lang, "mu"),
             *sections,
         ],
         className="page-municipality",
@@ -183,13 +205,15 @@ def _population(value: int | None, lang: Lang) -> str:
 
 @callback(
     Output("mu-nav", "href"),
-    Input("mu-code", "value"),
-    Input("mu-year", "value"),
+    Input("mu-show", "n_clicks"),
+    State("mu-code", "value"),
+    State("mu-year", "value"),
     prevent_initial_call=True,
 )
-def choose(code, year_value):
-    # A new municipality or year is a new view: navigate, so the URL and page agree.
-    if not code:
+def choose(clicks, code, year_value):
+    # A new municipality or year is a new view: navigate (on "Visa" only, never on a change of
+    # the selects), so the URL and page agree.
+    if not clicks or not code:
         return no_update
     meta = data.meta(context.warehouse())
     return "/kommun" + state.municipality_query(code, state.parse_year(year_value, meta.years))
@@ -198,17 +222,17 @@ def choose(code, year_value):
 @callback(
     Output({"type": "download", "page": PAGE, "table": MATCH}, "data"),
     Input({"type": "dl", "page": PAGE, "table": MATCH, "fmt": ALL}, "n_clicks"),
-    State("mu-code", "value"),
-    State("mu-year", "value"),
+    State("mu-state", "data"),
     State("lang", "value"),
     prevent_initial_call=True,
 )
-def download(clicks, code, year_value, lang_value):
+def download(clicks, current, lang_value):
     trigger = ctx.triggered_id
+    code = (current or {}).get("code")
     if not trigger or not any(clicks or []) or not code:
         return no_update
     wh = context.warehouse()
-    year = state.parse_year(year_value, data.meta(wh).years)
+    year = state.parse_year(current.get("year"), data.meta(wh).years)
     table = _tables(wh, code, year, lang_or_default(lang_value)).get(trigger["table"])
     if table is None:
         return no_update

@@ -13,10 +13,13 @@ import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import context, data, export, state
+from dashboard.components.chart import captioned_chart
 from dashboard.components.definitions import definition_popover
 from dashboard.components.filters import labelled_select, year_options
+from dashboard.components.graph import graph_config
 from dashboard.components.kpi import kpi_grid
 from dashboard.components.map import map_figure, map_note, map_patch
+from dashboard.components.notice import ignored_notice
 from dashboard.components.table import render_table
 from dashboard.geo import geo_url
 from dashboard.i18n import INDICATORS, LEVELS, STATUS_LABELS, Lang, lang_or_default, t
@@ -64,6 +67,7 @@ def skeleton() -> html.Div:
                     "ov-map-definition",
                     "ov-law-note",
                     "ov-map-note",
+                    "ov-map-caption",
                     "ov-table",
                     "ov-table-heading",
                     "ov-show-wrap",
@@ -88,7 +92,7 @@ def page(year=None, indikator=None, niva=None, visa=None, lang=None, **_ignored)
         meta = data.meta(wh)
     except data.WarehouseUnavailable:
         return dbc.Alert(t("no_warehouse", lang), color="warning")
-    year = state.parse_year(year, meta.years)
+    raw_year, year = year, state.parse_year(year, meta.years)
     indicator = state.parse_indicator(indikator)
     level = state.parse_level(niva)
     show = state.parse_choice(visa, state.SHOW_FILTERS, "alla")
@@ -100,6 +104,7 @@ def page(year=None, indikator=None, niva=None, visa=None, lang=None, **_ignored)
     url = geo_url(gdir, level)
     values = view.map_values(level, indicator, muni, regions_now, lang, points=url is None)
     table = view.overview_table(level, indicator, show, muni, regions_now, year, lang)
+    trend_table = view.trend_table(trend, lang)
     label = INDICATORS[indicator].label(lang)
     controls = dbc.Row(
         [
@@ -133,6 +138,21 @@ def page(year=None, indikator=None, niva=None, visa=None, lang=None, **_ignored)
             dcc.Location(id="ov-url", refresh=False),
             dcc.Location(id="ov-nav", refresh="callback-nav"),
             html.H1(t("overview", lang) + " – " + t("app_subtitle", lang), className="h3"),
+            ignored_notice(
+                state.ignored(
+                    {
+                        "year": (raw_year, year),
+                        "indikator": (indikator, indicator),
+                        "niva": (niva, level),
+                        "visa": (visa, show),
+                    },
+                    shown={
+                        "indikator": INDICATORS[indicator].label(lang),
+                        "niva": LEVELS[level](lang),
+                    },
+                ),
+                lang,
+            ),
             html.Section(controls, **{"aria-label": t("show", lang)}),
             html.Section(
                 [
@@ -176,16 +196,22 @@ def page(year=None, indikator=None, niva=None, visa=None, lang=None, **_ignored)
                                     map_note(url is None, lang),
                                     id="ov-map-note",
                                     className="map-note" + (" fallback" if url is None else ""),
+                                    # with boundaries the figure's caption says it all
+                                    hidden=url is not None,
                                 ),
-                                dcc.Graph(
-                                    id="ov-map",
-                                    figure=map_figure(values, level, url, lang),
-                                    config={
-                                        "displaylogo": False,
-                                        "scrollZoom": True,
-                                        "modeBarButtonsToRemove": ["toImage"],
-                                    },
-                                    className="map-graph",
+                                captioned_chart(
+                                    dcc.Graph(
+                                        id="ov-map",
+                                        figure=map_figure(values, level, url, lang),
+                                        config=graph_config(
+                                            lang,
+                                            scrollZoom=True,
+                                            modeBarButtonsToRemove=["toImage"],
+                                        ),
+                                        className="map-graph",
+                                    ),
+                                    _map_caption(level, indicator, year, lang),
+                                    "ov-map-caption",
                                 ),
                                 html.P(t("map_click_hint", lang), className="small text-muted"),
                             ],
@@ -224,16 +250,24 @@ def page(year=None, indikator=None, niva=None, visa=None, lang=None, **_ignored)
             html.Section(
                 [
                     html.H2(t("trend_heading", lang), className="h4 mt-4", id="ov-trend-heading"),
-                    html.P(t("trend_alt", lang), className="small text-muted"),
-                    dcc.Graph(
-                        id="ov-trend",
-                        figure=view.trend_figure(trend, lang, highlight=indicator),
-                        config={"displaylogo": False},
+                    captioned_chart(
+                        dcc.Graph(
+                            id="ov-trend",
+                            figure=view.trend_figure(trend, lang, highlight=indicator),
+                            config=graph_config(lang),
+                        ),
+                        t(
+                            "trend_caption",
+                            lang,
+                            table=trend_table.caption,
+                            button=t("show_table", lang),
+                        ),
+                        "ov-trend-caption",
                     ),
                     html.Details(
                         [
                             html.Summary(t("show_table", lang)),
-                            render_table(view.trend_table(trend, lang), lang, PAGE),
+                            render_table(trend_table, lang, PAGE),
                         ]
                     ),
                 ],
@@ -242,6 +276,18 @@ def page(year=None, indikator=None, niva=None, visa=None, lang=None, **_ignored)
         ],
         className="page-overview",
     )
+
+
+def _map_caption(level: str, indicator: str, year: int, lang: Lang) -> str:
+    """What the map shows, and the table beside it with the same numbers (its heading)."""
+    label = INDICATORS[indicator].label(lang)
+    if level == "kommun":
+        shows = t("map_caption_kommun", lang, label=label, year=year)
+    else:
+        unit = t(f"map_unit_{level}", lang)
+        shows = t("map_caption_region", lang, unit=unit, label=label, year=year)
+    table = t("table_heading", lang, label=label, year=year)
+    return f"{shows} {t('map_caption_table', lang, table=table)}"
 
 
 def _inputs(year_value, indicator_value, level_value, show_value, lang_value):
@@ -293,6 +339,8 @@ def update_kpis(year_value, lang_value):
     Output("ov-map-definition", "children"),
     Output("ov-law-note", "children"),
     Output("ov-map-note", "children"),
+    Output("ov-map-note", "hidden"),
+    Output("ov-map-caption", "children"),
     Input("ov-year", "value"),
     Input("ov-indicator", "value"),
     Input("ov-level", "value"),
@@ -325,6 +373,8 @@ def update_map(year_value, indicator_value, level_value, lang_value):
         definition_popover(indicator, lang, "map"),
         view.law_note(indicator, year, lang),
         map_note(url is None, lang),
+        url is not None,
+        _map_caption(level, indicator, year, lang),
     )
 
 
@@ -389,8 +439,11 @@ def download(_clicks, year_value, indicator_value, level_value, show_value, lang
     wh, year, indicator, level, show, lang = _inputs(
         year_value, indicator_value, level_value, show_value, lang_value
     )
+    # File names say what is in them, so that two downloads do not overwrite each other.
     if trigger["table"] == "trend":
         table = view.trend_table(data.region_trend(wh, "nation", "SE"), lang)
+        stem = f"{table.name}_riket"
     else:
         table = _map_table(wh, year, indicator, level, show, lang)
-    return export.download(table.frame, trigger["fmt"], f"{table.name}_{level}_{year}")
+        stem = f"{table.name}_{level}_{indicator}_{year}" + ("" if show == "alla" else f"_{show}")
+    return export.download(table.frame, trigger["fmt"], stem)

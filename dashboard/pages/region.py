@@ -1,8 +1,8 @@
 """Region: a county or police region (``/region?niva=lan&kod=01&year=2024&sortera=...``).
 
 Every municipality of the region in one sortable table, the region against the nation (chart and
-table), and who misses each requirement. Choices and sorting rewrite the URL and re-render, so a
-copied link reopens the same view, sort order included.
+table), and who misses each requirement. Choices (applied with the "Visa" button) and sorting
+rewrite the URL and re-render, so a copied link reopens the same view, sort order included.
 """
 
 from __future__ import annotations
@@ -12,13 +12,19 @@ import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import context, data, export, state
-from dashboard.components.filters import labelled_select, year_options
+from dashboard.components.chart import captioned_chart
+from dashboard.components.definitions import definitions_list
+from dashboard.components.filters import labelled_select, picker_row, select_options, year_options
+from dashboard.components.graph import graph_config
+from dashboard.components.notice import ignored_notice
 from dashboard.components.table import render_table
-from dashboard.i18n import LEVEL_TO_MART, LEVELS, Lang, lang_or_default, t
+from dashboard.i18n import INDICATORS, LEVEL_TO_MART, LEVELS, Lang, lang_or_default, t
 from dashboard.views import overview as overview_view
 from dashboard.views import region as view
 
 PAGE = "region"
+# Every indicator and measure the page shows (members, versus and missing tables).
+DEFINED = (*INDICATORS, "coordinator_fte")
 
 dash.register_page(
     __name__,
@@ -38,6 +44,7 @@ def skeleton() -> html.Div:
             dcc.Location(id="rg-nav", refresh="callback-nav"),
             dcc.Store(id="rg-state"),
             *(dbc.Select(id=i) for i in ("rg-level", "rg-code", "rg-year")),
+            html.Button(id="rg-show"),
         ]
     )
 
@@ -77,6 +84,15 @@ def _tables(wh: data.Warehouse, st: dict, lang: Lang) -> dict:
     }
 
 
+def _region_options(wh: data.Warehouse, level: str, lang: Lang) -> list[tuple[str, str]]:
+    """(code, name) of every county or police region, for the region select."""
+    regions = data.regions(wh, LEVEL_TO_MART[level])
+    return [
+        (c, n if level == "lan" else f"{t('police_region', lang)} {n}")
+        for c, n in zip(regions["region_code"], regions["region_name"], strict=True)
+    ]
+
+
 def page(niva=None, kod=None, year=None, sortera=None, ordning=None, lang=None, **_ignored):
     lang = lang_or_default(lang)
     wh = context.warehouse()
@@ -85,12 +101,8 @@ def page(niva=None, kod=None, year=None, sortera=None, ordning=None, lang=None, 
         meta = data.meta(wh)
     except data.WarehouseUnavailable:
         return dbc.Alert(t("no_warehouse", lang), color="warning")
-    regions = data.regions(wh, LEVEL_TO_MART[st["level"]])
-    options = [
-        (c, n if st["level"] == "lan" else f"{t('police_region', lang)} {n}")
-        for c, n in zip(regions["region_code"], regions["region_name"], strict=True)
-    ]
-    picker = dbc.Row(
+    options = _region_options(wh, st["level"], lang)
+    picker = picker_row(
         [
             dbc.Col(
                 labelled_select(
@@ -102,7 +114,10 @@ def page(niva=None, kod=None, year=None, sortera=None, ordning=None, lang=None, 
                 md=3,
             ),
             dbc.Col(
-                labelled_select("rg-code", t("choose_region", lang), options, st["code"] or ""),
+                # Without a valid code the select shows its first option: so does its value.
+                labelled_select(
+                    "rg-code", t("choose_region", lang), options, st["code"] or options[0][0]
+                ),
                 md=4,
             ),
             dbc.Col(
@@ -112,11 +127,15 @@ def page(niva=None, kod=None, year=None, sortera=None, ordning=None, lang=None, 
                 md=2,
             ),
         ],
-        className="g-3 mb-3 controls",
+        "rg-show",
+        lang,
     )
     head = [
         dcc.Location(id="rg-nav", refresh="callback-nav"),
         dcc.Store(id="rg-state", data=st),
+        ignored_notice(
+            state.ignored({"niva": (niva, st["level"]), "year": (year, st["year"])}), lang
+        ),
     ]
     tables = _tables(wh, st, lang) if st["code"] else {}
     if not tables:
@@ -130,15 +149,15 @@ def page(niva=None, kod=None, year=None, sortera=None, ordning=None, lang=None, 
             ]
         )
     versus = tables["versus"]
+    title = options[[c for c, _ in options].index(st["code"])][1]
     note = overview_view.law_note("meets_legal_requirements", st["year"], lang)
     return html.Div(
         [
             *head,
-            html.H1(
-                options[[c for c, _ in options].index(st["code"])][1], className="h3", id="rg-title"
-            ),
+            html.H1(title, className="h3", id="rg-title"),
             picker,
             html.P(note, className="law-note") if note else None,
+            definitions_list(DEFINED, lang, "rg"),
             html.Section(
                 [
                     html.H2(tables["members"].caption, className="h4"),
@@ -148,10 +167,20 @@ def page(niva=None, kod=None, year=None, sortera=None, ordning=None, lang=None, 
             html.Section(
                 [
                     html.H2(versus.caption, className="h4"),
-                    dcc.Graph(
-                        id="rg-versus",
-                        figure=view.versus_figure(versus, lang),
-                        config={"displaylogo": False},
+                    captioned_chart(
+                        dcc.Graph(
+                            id="rg-versus",
+                            figure=view.versus_figure(versus, lang),
+                            config=graph_config(lang),
+                        ),
+                        t(
+                            "versus_caption",
+                            lang,
+                            name=title,
+                            year=st["year"],
+                            table=versus.caption,
+                        ),
+                        "rg-versus-caption",
                     ),
                     render_table(versus, lang, PAGE),
                 ]
@@ -168,27 +197,49 @@ def page(niva=None, kod=None, year=None, sortera=None, ordning=None, lang=None, 
 
 
 @callback(
-    Output("rg-nav", "href"),
+    Output("rg-code", "options"),
+    Output("rg-code", "value"),
     Input("rg-level", "value"),
-    Input("rg-code", "value"),
-    Input("rg-year", "value"),
+    State("rg-state", "data"),
+    State("lang", "value"),
+    prevent_initial_call=True,
+)
+def region_choices(level_value, current, lang_value):
+    """A new level lists its regions in the region select (the view changes only on "Visa")."""
+    current = current or {}
+    level = state.parse_choice(level_value, state.REGION_LEVELS, "lan")
+    options = _region_options(context.warehouse(), level, lang_or_default(lang_value))
+    codes = [c for c, _ in options]
+    keep = level == current.get("level") and current.get("code") in codes
+    return select_options(options), current["code"] if keep else codes[0]
+
+
+@callback(
+    Output("rg-nav", "href"),
+    Input("rg-show", "n_clicks"),
     Input({"type": "sort", "page": PAGE, "col": ALL}, "n_clicks"),
+    State("rg-level", "value"),
+    State("rg-code", "value"),
+    State("rg-year", "value"),
     State("rg-state", "data"),
     prevent_initial_call=True,
 )
-def navigate(level, code, year_value, _sort_clicks, current):
-    """Every choice is a new view: rewrite the URL (sorting toggles the order)."""
+def navigate(show_clicks, sort_clicks, level, code, year_value, current):
+    """The "Visa" button opens the selects' choice; a sort header re-sorts the view shown
+    (toggling the order). Either rewrites the URL; a change of a select alone does nothing."""
     current = current or {}
     trigger = ctx.triggered_id
     sort, order = current.get("sort"), current.get("order", "asc")
     if isinstance(trigger, dict):
-        if not any(_sort_clicks or []):
+        if not any(sort_clicks or []):
             return no_update
         key = trigger["col"]
         order = "desc" if sort == key and order == "asc" else "asc"
         sort = key
-    if trigger == "rg-level" and level != current.get("level"):
-        code = None  # a county code means nothing as a police region
+        level, code, year_value = current.get("level"), current.get("code"), current.get("year")
+    elif not show_clicks:
+        return no_update
+    # _state drops a code that is not one of the level's (a county code as a police region).
     st = _state(context.warehouse(), level, code, year_value, sort, order)
     return "/region" + state.region_query(
         st["level"], st["code"], st["year"], st["sort"], st["order"]

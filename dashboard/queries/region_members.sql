@@ -11,4 +11,4 @@ where year = $year
       ($level = 'county' and county_code = $code)
       or ($level = 'police_region' and police_region = $code)
   )
-order by municipality_name
+order by municipality_name collate sv

@@ -29,18 +29,19 @@ EXPIRY_WARNING_DAYS = 180
 AgreementState = Literal["expired", "expires_soon", "ok"]
 
 
-def reference_date(year: int, today: dt.date) -> dt.date:
-    """The date a view of ``year`` is about: today for the current year, else 31 December."""
-    return today if year >= today.year else dt.date(year, 12, 31)
+def reference_date(year: int, today: dt.date, latest_year: int | None = None) -> dt.date:
+    """The date a view of ``year`` is about: today for the current year and for the latest year
+    reported (reports arrive after the year ends, so that is what holds now), else 31 December."""
+    return today if year >= today.year or year == latest_year else dt.date(year, 12, 31)
 
 
 def agreement_state(
-    valid_to: dt.date | None, year: int, today: dt.date
+    valid_to: dt.date | None, year: int, today: dt.date, latest_year: int | None = None
 ) -> tuple[AgreementState, int] | None:
     """Whether the agreement has expired or expires within 180 days, with the days left."""
     if valid_to is None:
         return None
-    days = (valid_to - reference_date(year, today)).days
+    days = (valid_to - reference_date(year, today, latest_year)).days
     if days < 0:
         return "expired", days
     if days <= EXPIRY_WARNING_DAYS:
@@ -49,13 +50,19 @@ def agreement_state(
 
 
 def agreement_warning(
-    valid_to: dt.date | None, year: int, today: dt.date, lang: Lang
+    valid_to: dt.date | None,
+    year: int,
+    today: dt.date,
+    lang: Lang,
+    latest_year: int | None = None,
 ) -> str | None:
-    found = agreement_state(valid_to, year, today)
+    found = agreement_state(valid_to, year, today, latest_year)
     if found is None or found[0] == "ok":
         return None
     if found[0] == "expired":
         return t("agreement_expired", lang, date=fmt.date(valid_to))
+    if found[1] == 0:
+        return t("agreement_expires_today", lang, date=fmt.date(valid_to))
     return t("agreement_expires_soon", lang, days=found[1], date=fmt.date(valid_to))
 
 
@@ -217,7 +224,9 @@ def comparison_table(row: dict, regions: pl.DataFrame, lang: Lang) -> Table:
         for col, level in zip(keys[2:], ("county", "police_region", "nation"), strict=True):
             r = names[level]
             columns[col].append(
-                share_text(r[share_col], r[count_col], r[denom_col], lang) if r else fmt.MISSING
+                share_text(r[share_col], r[count_col], r[denom_col], lang, key)
+                if r
+                else fmt.MISSING
             )
     frame = pl.DataFrame(columns)
     caption = t("comparison_heading", lang, name=row["municipality_name"], year=row["year"])

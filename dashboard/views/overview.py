@@ -60,11 +60,15 @@ def law_note(indicator: str, year: int, lang: Lang) -> str | None:
     return None
 
 
-def share_text(share: float | None, count: int | None, denominator: int | None, lang: Lang) -> str:
-    """ "64 % (16 av 25 rapporterande)": a share never goes without its denominator."""
+def share_text(
+    share: float | None, count: int | None, denominator: int | None, lang: Lang, indicator: str
+) -> str:
+    """ "64 % (16 av 25 rapporterande)": a share never goes without its denominator, which is
+    every municipality for "report received" and the reporting ones for the rest."""
     if share is None or not denominator:
         return t("no_reports", lang)
-    return f"{fmt.percent(share, lang)} ({count} {t('of_reporting', lang, n=denominator)})"
+    of = "of_municipalities" if indicator == "has_report" else "of_reporting"
+    return f"{fmt.percent(share, lang)} ({count} {t(of, lang, n=denominator)})"
 
 
 def kpis(now: dict | None, before: dict | None, year: int, lang: Lang) -> list[Kpi]:
@@ -92,8 +96,11 @@ def kpis(now: dict | None, before: dict | None, year: int, lang: Lang) -> list[K
             if share is None or prev is None:
                 change = t("no_change_base", lang, year=year - 1)
             else:
-                sign, magnitude = fmt.signed_points(share - prev, lang)
-                change = t("change_pp", lang, sign=sign, value=magnitude, year=year - 1)
+                # The change between the whole percentages shown, so that the cards add up.
+                points = fmt.whole_percent(share) - fmt.whole_percent(prev)
+                sign, magnitude = fmt.signed_points(points, lang)
+                words = "change_pp_one" if abs(points) == 1 else "change_pp"
+                change = t(words, lang, sign=sign, value=magnitude, year=year - 1)
         cards.append(
             Kpi(
                 key=key,
@@ -111,7 +118,7 @@ def _region_rows(regions: pl.DataFrame, level: str, indicator: str, lang: Lang) 
     share_col, count_col, denom_col = share_columns(indicator)
     rows = regions.filter(pl.col("level") == LEVEL_TO_MART[level]).sort("region_code")
     texts = [
-        share_text(s, c, d, lang)
+        share_text(s, c, d, lang, indicator)
         for s, c, d in zip(rows[share_col], rows[count_col], rows[denom_col], strict=True)
     ]
     return rows.select(
@@ -194,7 +201,7 @@ def overview_table(
     label = INDICATORS[indicator].label(lang)
     caption = t("table_heading", lang, label=label, year=year)
     if level == "kommun":
-        rows = muni.sort("municipality_name")
+        rows = muni.sort(fmt.swedish_order("municipality_name"))
         if show == "ej":
             rows = rows.filter(pl.col(indicator).is_null())
         elif show in SHOW_VALUES:
@@ -212,16 +219,14 @@ def overview_table(
             name_col: [f"/kommun?kod={c}&year={year}" for c in rows["municipality_code"]],
         }
         return Table("map", caption, frame, kinds={label: "status"}, links=links)
-    region = _region_rows(regions, level, indicator, lang).sort("region_name")
+    region = _region_rows(regions, level, indicator, lang).sort(fmt.swedish_order("region_name"))
     name_col = t("county" if level == "lan" else "police_region", lang)
     frame = pl.DataFrame(
         {
             name_col: region["region_name"],
-            f"{t('share', lang)} (%)": (region["share"] * 100).round(1),
+            f"{t('share', lang)} (%)": region["share"] * 100,
             t("count", lang): region["count"],
-            t("denominator" if indicator != "has_report" else "municipality", lang): region[
-                "denominator"
-            ],
+            t("denominator", lang): region["denominator"],
         }
     )
     links = {name_col: [f"/region?niva={level}&kod={c}&year={year}" for c in region["region_code"]]}
@@ -235,7 +240,7 @@ def trend_figure(trend: pl.DataFrame, lang: Lang, highlight: str | None = None) 
     traces = []
     for i, (key, ind) in enumerate(INDICATORS.items()):
         share_col, count_col, denom_col = share_columns(key)
-        y = [None if s is None else round(s * 100, 1) for s in trend[share_col].to_list()]
+        y = [None if s is None else s * 100 for s in trend[share_col].to_list()]
         traces.append(
             {
                 "type": "scatter",
@@ -281,7 +286,7 @@ def trend_table(trend: pl.DataFrame, lang: Lang) -> Table:
                 (
                     year_row["year"],
                     ind.label(lang),
-                    None if share is None else round(share * 100, 1),
+                    None if share is None else share * 100,
                     year_row[count_col],
                     year_row[denom_col],
                 )

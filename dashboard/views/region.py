@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from dashboard import fmt
 from dashboard.components.table import Table
 from dashboard.i18n import INDICATORS, LEVEL_TO_MART, Lang, status_label, t
 from dashboard.views.overview import share_columns
@@ -21,9 +22,9 @@ SORT_KEYS = tuple(dict.fromkeys(SORT_KEYS))
 def sort_members(members: pl.DataFrame, key: str | None, order: str) -> pl.DataFrame:
     """Rows sorted by ``key`` (a whitelisted column); missing values always last."""
     if key not in SORT_KEYS or key == "name" or key is None:
-        return members.sort("municipality_name", descending=order == "desc")
+        return members.sort(fmt.swedish_order("municipality_name"), descending=order == "desc")
     return members.sort(
-        [key, "municipality_name"],
+        [pl.col(key), fmt.swedish_order("municipality_name")],
         descending=[order == "desc", False],
         nulls_last=True,
     )
@@ -75,14 +76,19 @@ def versus_nation(region: dict, nation: dict, lang: Lang) -> Table:
     for key, ind in INDICATORS.items():
         share_col, count_col, denom_col = share_columns(key)
         r_share, n_share = region[share_col], nation[share_col]
-        diff = None if r_share is None or n_share is None else round((r_share - n_share) * 100, 1)
+        # The difference of the whole percentages shown, so that the columns add up on screen.
+        diff = (
+            None
+            if r_share is None or n_share is None
+            else fmt.whole_percent(r_share) - fmt.whole_percent(n_share)
+        )
         records.append(
             (
                 ind.label(lang),
-                None if r_share is None else round(r_share * 100, 1),
+                None if r_share is None else r_share * 100,
                 region[count_col],
                 region[denom_col],
-                None if n_share is None else round(n_share * 100, 1),
+                None if n_share is None else n_share * 100,
                 nation[count_col],
                 nation[denom_col],
                 diff,
@@ -107,7 +113,7 @@ def versus_nation(region: dict, nation: dict, lang: Lang) -> Table:
         cols[4]: "percent",
         cols[5]: "int",
         cols[6]: "int",
-        cols[7]: "number",
+        cols[7]: "points",
     }
     caption = t("region_vs_nation", lang, name=name, year=region["year"])
     return Table("versus", caption, frame, kinds=kinds)  # type: ignore[arg-type]
@@ -154,7 +160,7 @@ def versus_figure(table: Table, lang: Lang) -> dict:
 def missing_table(members: pl.DataFrame, region_name: str, year: int, lang: Lang) -> Table:
     """Per requirement: who answered no, and who did not report it (two separate lists)."""
     records = []
-    ordered = members.sort("municipality_name")
+    ordered = members.sort(fmt.swedish_order("municipality_name"))
     for key, ind in INDICATORS.items():
         if key == "has_report":
             no = ordered.filter(~pl.col("has_report"))["municipality_name"].to_list()

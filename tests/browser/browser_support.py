@@ -22,6 +22,7 @@ from dashboard.bench import (
     choose,
     click_map,
     open_page,
+    show,
     wait_settled,
 )
 
@@ -36,6 +37,7 @@ __all__ = [
     "copy_warehouse",
     "marts",
     "open_page",
+    "show",
     "wait_settled",
 ]
 

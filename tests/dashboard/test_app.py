@@ -11,6 +11,7 @@ import pytest
 from dashboard import access, plotly_partial
 from dashboard.app import INDEX_STRING
 from dashboard.compression import PLOTLY_PATH
+from dashboard.i18n import INDICATORS, MEASURES, t
 
 
 def _props(component):
@@ -60,10 +61,10 @@ def test_pages_are_registered_in_order(app):
     assert all(p.get("name_en") for p in pages)
 
 
-def _page(app, module: str, **query):
+def _page(app, module: str, lang: str = "sv", **query):
     page = next(p for p in dash.page_registry.values() if p["module"].endswith(module))
     with app.server.test_request_context("/"):
-        return page["layout"](lang="sv", **query)
+        return page["layout"](lang=lang, **query)
 
 
 def test_overview_layout_reads_the_url(app):
@@ -178,3 +179,113 @@ def test_plotly_path_serves_the_partial_bundle(client):
     assert response.status_code == 200
     assert response.mimetype == "text/javascript"
     assert response.get_data() == plotly_partial.BUNDLE.read_bytes()
+
+
+def test_charts_speak_the_page_language_and_offer_no_cloud_upload(app):
+    for lang in ("sv", "en"):
+        page = next(p for p in dash.page_registry.values() if p["module"].endswith("overview"))
+        with app.server.test_request_context("/"):
+            layout = page["layout"](lang=lang)
+        configs = [p["config"] for p in _props(layout) if "figure" in p and "config" in p]
+        assert configs
+        assert all(c["locale"] == lang and c["showSendToCloud"] is False for c in configs)
+
+
+def _node(component, component_id: str) -> dict:
+    """The serialised component with ``component_id`` (type, namespace and props)."""
+    stack = [json.loads(json.dumps(component, cls=plotly.utils.PlotlyJSONEncoder))]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == component_id:
+                return node
+            stack.extend(node.get("props", {}).values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    raise AssertionError(f"no component {component_id}")
+
+
+# What each profile page shows: the indicators everywhere, and the measures of its tables
+# (kommun: FTE, promises and granted in the status table, spent in projects, granted, paid and
+# spent in grants; region: the FTE column of the members table).
+SHOWN = {
+    "municipality": ("mu", {"kod": "0180", "year": "2024"}, (*INDICATORS, *MEASURES)),
+    "region": (
+        "rg",
+        {"niva": "lan", "kod": "01", "year": "2024"},
+        (*INDICATORS, "coordinator_fte"),
+    ),
+}
+
+
+@pytest.mark.parametrize("module", SHOWN)
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_profile_pages_define_every_figure_they_show(app, module, lang):
+    uid, query, keys = SHOWN[module]
+    layout = _page(app, module, lang=lang, **query)
+    definitions = _node(layout, f"{uid}-definitions")
+    assert definitions["type"] == "Details"  # a native disclosure: keyboard-reachable
+    text = _text(definitions)
+    assert t("definitions_heading", lang) in text
+    assert {f"{uid}-def-{key}" for key in keys} <= _ids(definitions)
+    for key in keys:
+        figure = INDICATORS.get(key) or MEASURES[key]
+        for words in (figure.label(lang), figure.definition(lang), figure.source(lang)):
+            assert json.dumps(words, ensure_ascii=False)[1:-1] in text, (key, words)
+    # Every id of the page once only (the definitions' ids included).
+    ids = [p["id"] for p in _props(layout) if isinstance(p.get("id"), str)]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize(
+    ("module", "query", "graphs"),
+    [
+        ("overview", {"niva": "lan"}, ("ov-map", "ov-trend")),
+        ("region", {"niva": "lan", "kod": "01", "year": "2024"}, ("rg-versus",)),
+    ],
+)
+def test_every_chart_is_a_figure_with_a_caption_naming_its_table(app, module, query, graphs):
+    layout = json.loads(_text(_page(app, module, **query)))
+    figures = [
+        props["children"]
+        for props in _props(layout)
+        if any(
+            isinstance(c, dict) and c.get("type") == "Figcaption"
+            for c in props.get("children") or []
+        )
+    ]
+    # The captions of the page's tables (html.Caption): a chart's caption names one of them.
+    tables = [
+        c["props"]["children"]
+        for props in _props(layout)
+        for c in props.get("children") or []
+        if isinstance(c, dict) and c.get("type") == "Caption"
+    ]
+    for graph in graphs:
+        (children,) = [c for c in figures if any(x.get("props", {}).get("id") == graph for x in c)]
+        caption = next(c for c in children if c["type"] == "Figcaption")["props"]["children"]
+        assert any(f"tabellen ”{table}”" in caption for table in tables), (caption, tables)
+        graph_props = next(x for x in children if x.get("props", {}).get("id") == graph)["props"]
+        assert "role" not in graph_props
+
+
+def test_profile_pickers_have_a_show_button(app):
+    mu = _page(app, "municipality", kod="0180")
+    rg = _page(app, "region", niva="lan", kod="01")
+    assert {"mu-code", "mu-year", "mu-show"} <= _ids(mu)
+    assert {"rg-level", "rg-code", "rg-year", "rg-show"} <= _ids(rg)
+    assert '"children": "Visa"' in _text(mu)
+    assert '"children": "Show"' in _text(_page(app, "region", lang="en", niva="lan", kod="01"))
+    # With no code the municipality select's value is the option it shows: "Visa" opens it.
+    first = _node(_page(app, "municipality"), "mu-code")["props"]
+    assert first["value"] == first["options"][0]["value"]
+
+
+def test_a_link_asking_for_what_is_not_there_says_what_is_shown_instead(app):
+    text = _text(_page(app, "overview", year="1999", indikator="foo", niva="kommun"))
+    assert "Länken angav year=1999, som inte finns här; sidan visar 2024." in text
+    # The indicator shown is named by its label, not its key.
+    assert "indikator=foo, som inte finns här; sidan visar Brottsförebyggande råd" in text
+    assert "niva=" not in text  # a valid value is not mentioned
+    assert "Länken angav" not in _text(_page(app, "overview", year="2024"))
+    assert "year=3000" in _text(_page(app, "municipality", kod="0114", year="3000"))

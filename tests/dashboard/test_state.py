@@ -43,3 +43,16 @@ def test_profile_links():
     assert state.region_query("lan", "01", 2024, "has_council", "desc").endswith(
         "sortera=has_council&ordning=desc"
     )
+
+
+def test_ignored_url_values_are_named_with_what_was_shown_instead():
+    years = [2023, 2024, 2025]
+    raw_year, raw_indicator = "1999", "foo"
+    assert state.ignored(
+        {
+            "year": (raw_year, state.parse_year(raw_year, years)),
+            "indikator": (raw_indicator, state.parse_indicator(raw_indicator)),
+            "niva": (None, state.parse_level(None)),  # absent: the default is no surprise
+            "visa": ("alla", "alla"),
+        }
+    ) == [("year", "1999", "2025"), ("indikator", "foo", "has_council")]
