@@ -46,3 +46,38 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         watch = {observer: observer, timer: setTimeout(stop, 20000)};
     });
 })();
+
+// The window title names what the page shows, in the page's language: "Stockholm (0180) –
+// Brottsförebyggande arbete". Dash sets each page's fixed Swedish title when it routes; the
+// heading of the view drawn is the better name, so the title follows the <h1> (and the language
+// switch) whenever either changes, and wins over a later reset by Dash.
+(function () {
+    const SITE = {sv: "Brottsförebyggande arbete", en: "Crime prevention"};
+    function wanted() {
+        const h1 = document.querySelector("#_pages_content h1");
+        if (!h1) {
+            return null;
+        }
+        const site = SITE[document.documentElement.lang] || SITE.sv;
+        const name = h1.textContent.trim();
+        return name.toLowerCase().includes(site.toLowerCase()) ? name : name + " – " + site;
+    }
+    function update() {
+        const title = wanted();
+        if (title && document.title !== title) {
+            document.title = title;
+        }
+    }
+    function start() {
+        const observer = new MutationObserver(update);
+        observer.observe(document.body, {childList: true, subtree: true, characterData: true});
+        observer.observe(document.head, {childList: true, subtree: true, characterData: true});
+        observer.observe(document.documentElement, {attributes: true, attributeFilter: ["lang"]});
+        update();
+    }
+    if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", start);
+    } else {
+        start();
+    }
+})();

@@ -125,3 +125,15 @@ def test_every_chart_is_a_figure_with_a_caption(server, page, browser_log, path,
         # The caption names a table of the page that holds the same numbers.
         assert any(f"tabellen ”{t}”" in found["caption"] for t in found["tables"]), found
     browser_log.assert_clean()
+
+
+def test_the_window_title_names_the_view_in_the_page_language(server, page, browser_log):
+    open_page(page, server.url + STOCKHOLM)
+    page.wait_for_function("() => document.title.startsWith('Stockholm (0180)')")
+    assert page.title() == "Stockholm (0180) – Brottsförebyggande arbete"
+    page.select_option("#lang", "en")
+    page.wait_for_function("() => document.title.endsWith('Crime prevention')")
+    assert page.title().startswith("Stockholm (0180)")
+    open_page(page, server.url + "/region?niva=lan&kod=01&year=2024")
+    page.wait_for_function("() => document.title.startsWith('Stockholms län')")
+    browser_log.assert_clean()
