@@ -325,6 +325,7 @@ STRINGS: dict[str, Text] = {
         "download_csv": ("Ladda ner CSV", "Download CSV"),
         "download_xlsx": ("Ladda ner Excel", "Download Excel"),
         "rows_shown": ("{n} rader", "{n} rows"),
+        "row_shown": ("{n} rad", "{n} row"),
         "rows_range": ("Rad {first}–{last} av {n}", "Rows {first}–{last} of {n}"),
         "previous_page": ("Föregående", "Previous"),
         "next_page": ("Nästa", "Next"),

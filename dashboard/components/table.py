@@ -132,7 +132,10 @@ def _body_rows(cells: dict, start: int) -> list[html.Tr]:
             href = cells["links"].get(str(i), [])
             if n < len(href) and href[n]:
                 content = dcc.Link(content, href=href[n])
-            tds.append(html.Td(content, className="num" if i in cells["numeric"] else None))
+            # The first column names the row (a municipality, a year, an indicator): a row header.
+            cell = html.Th if i == 0 else html.Td
+            extra = {"scope": "row"} if i == 0 else {}
+            tds.append(cell(content, className="num" if i in cells["numeric"] else None, **extra))
         out.append(html.Tr(tds))
     return out
 
@@ -240,7 +243,8 @@ def download_bar(page: str, name: str, lang: Lang, n_rows: int | None = None) ->
     """CSV and XLSX buttons plus the ``dcc.Download`` they feed."""
     children: list = []
     if n_rows is not None:
-        children.append(html.Span(t("rows_shown", lang, n=n_rows), className="rows-shown me-3"))
+        words = "row_shown" if n_rows == 1 else "rows_shown"
+        children.append(html.Span(t(words, lang, n=n_rows), className="rows-shown me-3"))
     for file_format, label in (("csv", "download_csv"), ("xlsx", "download_xlsx")):
         children.append(
             html.Button(

@@ -77,6 +77,8 @@ def _tables(wh: data.Warehouse, st: dict, lang: Lang) -> dict:
         return {}
     members = data.region_members(wh, LEVEL_TO_MART[st["level"]], st["code"], st["year"])
     name = region["region_name"]
+    if st["level"] == "polisregion":  # "Syd" alone does not say what it is
+        name = f"{t('police_region', lang)} {name}"
     return {
         "members": view.members_table(members, name, st["year"], st["sort"], st["order"], lang),
         "versus": view.versus_nation(region, nation, lang),

@@ -89,10 +89,10 @@ def status_table(history: pl.DataFrame, lang: Lang) -> Table:
     """One row per year, newest first: report received, the indicators, FTE, promises, grants."""
     rows = history.sort("year", descending=True)
     year_col = t("year", lang)
-    columns: dict[str, list] = {year_col: [str(y) for y in rows["year"]]}
-    columns[t("submitted_at", lang)] = [
-        fmt.date(v) if v else fmt.MISSING for v in rows["submitted_at"].to_list()
-    ]
+    # Years and dates stay numbers and dates, so that a download is ready to analyse.
+    columns: dict[str, list] = {year_col: rows["year"].to_list()}
+    submitted_col = t("submitted_at", lang)
+    columns[submitted_col] = [v.date() if v else None for v in rows["submitted_at"].to_list()]
     columns[t("late", lang)] = [status_label(v, lang) for v in rows["is_late"].to_list()]
     for key in INDICATORS:
         columns[INDICATORS[key].short(lang)] = [status_label(v, lang) for v in rows[key].to_list()]
@@ -105,7 +105,9 @@ def status_table(history: pl.DataFrame, lang: Lang) -> Table:
     frame = pl.DataFrame(columns, strict=False)
     # Icons mark the indicators only: a tick beside "late: yes" would read as good news.
     kinds = {INDICATORS[key].short(lang): "status" for key in INDICATORS}
-    kinds.update({fte_col: "number", promises_col: "int", granted_col: "sek"})
+    kinds.update(
+        {submitted_col: "date", fte_col: "number", promises_col: "int", granted_col: "sek"}
+    )
     return Table("status", t("status_by_year", lang), frame, kinds=kinds)  # type: ignore[arg-type]
 
 

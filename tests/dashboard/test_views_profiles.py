@@ -40,8 +40,10 @@ def test_agreement_warning_words():
 def test_status_table_has_every_year_and_not_reported(wh):
     code, year = tiny.NO_REPORT
     table = mview.status_table(data.municipality_history(wh, code), "sv")
-    assert table.frame["År"].to_list() == [str(y) for y in sorted(tiny.YEARS, reverse=True)]
-    row = table.frame.filter(pl.col("År") == str(year)).row(0, named=True)
+    # Years and dates stay typed, for the downloads.
+    assert table.frame["År"].to_list() == sorted(tiny.YEARS, reverse=True)
+    assert table.frame["Inlämnad"].dtype == pl.Date
+    row = table.frame.filter(pl.col("År") == year).row(0, named=True)
     assert row["Råd"] == "Ej rapporterat"
     assert row["Rapport"] == "Nej"
 
