@@ -130,15 +130,16 @@ def _shell_callbacks(app: Dash) -> None:
         Output("main-nav", "aria-label"),
         Input("lang", "value"),
         Input("_pages_location", "pathname"),
+        Input("_pages_location", "search"),
     )
-    def update_shell(lang_value, pathname):
+    def update_shell(lang_value, pathname, search):
         lang = lang_or_default(lang_value)
         try:
             meta = data.meta(context.warehouse())
         except data.WarehouseUnavailable:
             meta = None
         return (
-            shell.nav_items(list(dash.page_registry.values()), pathname, lang),
+            shell.nav_items(list(dash.page_registry.values()), pathname, lang, search),
             shell.banner(meta, lang),
             shell.footer_text(meta, lang),
             t("app_title", lang),

@@ -7,6 +7,8 @@ on the warehouse (banner, footer) are filled by one callback over ``header_parts
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -24,7 +26,9 @@ def shell_layout() -> html.Div:
             html.A(t("skip_link"), href="#main", className="skip-link", id="skip-link"),
             html.Header(
                 [
-                    dbc.Navbar(
+                    # A plain div with Bootstrap's navbar classes: dbc.Navbar is a <nav>, which
+                    # would put an unlabelled navigation landmark around the labelled one.
+                    html.Div(
                         dbc.Container(
                             [
                                 dcc.Link(
@@ -56,9 +60,7 @@ def shell_layout() -> html.Div:
                             ],
                             fluid="xl",
                         ),
-                        color="primary",
-                        dark=True,
-                        className="site-navbar",
+                        className="navbar navbar-expand navbar-dark bg-primary site-navbar",
                     ),
                     html.Div(id="demo-banner"),
                 ],
@@ -73,8 +75,13 @@ def shell_layout() -> html.Div:
     )
 
 
-def nav_items(pages: list[dict], pathname: str | None, lang: Lang) -> list[html.Li]:
-    """One link per registered page, the current one marked with aria-current."""
+def nav_items(
+    pages: list[dict], pathname: str | None, lang: Lang, search: str | None = None
+) -> list[html.Li]:
+    """One link per registered page, the current one marked with aria-current. The links keep
+    the year the reader chose, so moving between pages does not jump back to the latest."""
+    year = parse_qs((search or "").lstrip("?")).get("year", [""])[0]
+    keep = f"?year={year}" if year.isdigit() and len(year) == 4 else ""
     items = []
     for page in sorted(pages, key=lambda p: (p.get("order") or 0, p["path"])):
         name = page.get("name_en") if lang == "en" and page.get("name_en") else page["name"]
@@ -85,7 +92,7 @@ def nav_items(pages: list[dict], pathname: str | None, lang: Lang) -> list[html.
                     [name, html.Span(t("current_page", lang), className="visually-hidden")]
                     if current
                     else name,
-                    href=page["path"],
+                    href=page["path"] + keep,
                     className="nav-link" + (" active" if current else ""),
                 ),
                 className="nav-item",

@@ -289,3 +289,18 @@ def test_a_link_asking_for_what_is_not_there_says_what_is_shown_instead(app):
     assert "niva=" not in text  # a valid value is not mentioned
     assert "Länken angav" not in _text(_page(app, "overview", year="2024"))
     assert "year=3000" in _text(_page(app, "municipality", kod="0114", year="3000"))
+
+
+def test_navigation_keeps_the_chosen_year_and_nothing_else(app):
+    from dashboard.components.shell import nav_items
+
+    pages = list(dash.page_registry.values())
+    hrefs = [
+        li.children.href for li in nav_items(pages, "/region", "sv", "?niva=lan&kod=01&year=2023")
+    ]
+    assert hrefs == ["/?year=2023", "/kommun?year=2023", "/region?year=2023"]
+    assert [li.children.href for li in nav_items(pages, "/", "sv", "?year=<script>")] == [
+        "/",
+        "/kommun",
+        "/region",
+    ]
