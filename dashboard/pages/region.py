@@ -81,7 +81,7 @@ def _tables(wh: data.Warehouse, st: dict, lang: Lang) -> dict:
         name = f"{t('police_region', lang)} {name}"
     return {
         "members": view.members_table(members, name, st["year"], st["sort"], st["order"], lang),
-        "versus": view.versus_nation(region, nation, lang),
+        "versus": view.versus_nation({**region, "region_name": name}, nation, lang),
         "missing": view.missing_table(members, name, st["year"], lang),
     }
 
