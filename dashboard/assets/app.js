@@ -81,3 +81,33 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         start();
     }
 })();
+
+// A pager button that turns disabled on the first or last page (the one just pressed) would drop
+// the focus to <body>; the other button of the pager takes it instead (WCAG 2.4.3).
+(function () {
+    const observer = new MutationObserver(function (mutations) {
+        for (const m of mutations) {
+            const button = m.target;
+            if (!button.disabled || !button.closest || !button.closest(".table-pager")) {
+                continue;
+            }
+            const active = document.activeElement;
+            if (active && active !== document.body && active !== button) {
+                continue;
+            }
+            const other = Array.from(button.closest(".table-pager").querySelectorAll("button"))
+                .find(function (b) { return b !== button && !b.disabled; });
+            if (other) {
+                other.focus();
+            }
+        }
+    });
+    function start() {
+        observer.observe(document.body, {attributes: true, attributeFilter: ["disabled"], subtree: true});
+    }
+    if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", start);
+    } else {
+        start();
+    }
+})();

@@ -137,3 +137,19 @@ def test_the_window_title_names_the_view_in_the_page_language(server, page, brow
     open_page(page, server.url + "/region?niva=lan&kod=01&year=2024")
     page.wait_for_function("() => document.title.startsWith('Stockholms län')")
     browser_log.assert_clean()
+
+
+def test_paging_to_the_last_page_by_keyboard_keeps_the_focus_in_the_pager(
+    server, page, browser_log
+):
+    open_page(page, server.url + "/region?niva=lan&kod=12&year=2024")  # Skåne: 33 rows, 2 pages
+    pager = page.locator(".table-pager").first  # the members table's, the first on the page
+    nxt = pager.get_by_role("button", name="Nästa")
+    nxt.focus()
+    page.keyboard.press("Enter")
+    pager.get_by_text("Rad 26–33 av 33").wait_for()
+    wait_settled(page)
+    # "Nästa" is disabled on the last page: the focus went to "Föregående", not to <body>.
+    focused = page.evaluate("() => document.activeElement.textContent")
+    assert "Föregående" in focused
+    browser_log.assert_clean()
