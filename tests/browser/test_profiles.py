@@ -150,6 +150,8 @@ def test_paging_to_the_last_page_by_keyboard_keeps_the_focus_in_the_pager(
     pager.get_by_text("Rad 26–33 av 33").wait_for()
     wait_settled(page)
     # "Nästa" is disabled on the last page: the focus went to "Föregående", not to <body>.
-    focused = page.evaluate("() => document.activeElement.textContent")
-    assert "Föregående" in focused
+    tag, text = page.evaluate(
+        "() => [document.activeElement.tagName, document.activeElement.textContent]"
+    )
+    assert tag == "BUTTON" and "Föregående" in text
     browser_log.assert_clean()
