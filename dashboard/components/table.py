@@ -42,6 +42,13 @@ class Table:
     # display column -> key used in the URL for sorting; empty when the table is not sortable
     sortable: dict[str, str] = field(default_factory=dict)
     sort: tuple[str, str] | None = None  # (key, "asc" | "desc")
+    # The same rows for the downloads when the screen shows numbers joined into text ("96 % (26
+    # av 27 rapporterande)"): there each number is a column of its own, ready to analyse.
+    download: pl.DataFrame | None = None
+
+    @property
+    def download_frame(self) -> pl.DataFrame:
+        return self.frame if self.download is None else self.download
 
 
 def format_cell(value: object, kind: Kind, lang: Lang) -> str:

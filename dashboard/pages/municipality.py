@@ -236,4 +236,4 @@ def download(clicks, current, lang_value):
     table = _tables(wh, code, year, lang_or_default(lang_value)).get(trigger["table"])
     if table is None:
         return no_update
-    return export.download(table.frame, trigger["fmt"], f"{table.name}_{code}_{year}")
+    return export.download(table.download_frame, trigger["fmt"], f"{table.name}_{code}_{year}")

@@ -446,4 +446,4 @@ def download(_clicks, year_value, indicator_value, level_value, show_value, lang
     else:
         table = _map_table(wh, year, indicator, level, show, lang)
         stem = f"{table.name}_{level}_{indicator}_{year}" + ("" if show == "alla" else f"_{show}")
-    return export.download(table.frame, trigger["fmt"], stem)
+    return export.download(table.download_frame, trigger["fmt"], stem)

@@ -271,4 +271,6 @@ def download(clicks, current, lang_value):
     table = _tables(wh, st, lang_or_default(lang_value)).get(trigger["table"])
     if table is None:
         return no_update
-    return export.download(table.frame, trigger["fmt"], f"{table.name}_{st['code']}_{st['year']}")
+    return export.download(
+        table.download_frame, trigger["fmt"], f"{table.name}_{st['code']}_{st['year']}"
+    )

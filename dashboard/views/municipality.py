@@ -219,17 +219,31 @@ def comparison_table(row: dict, regions: pl.DataFrame, lang: Lang) -> Table:
         t("nation", lang): [],
     }
     keys = list(columns)
+    numbers: dict[str, list] = {keys[0]: [], keys[1]: []}
+    for col in keys[2:]:
+        for part in (f"{col} (%)", f"{col}: {t('count', lang).lower()}", f"{col}: {_base(lang)}"):
+            numbers[part] = []
     for key, ind in INDICATORS.items():
         share_col, count_col, denom_col = share_columns(key)
-        columns[keys[0]].append(ind.label(lang))
-        columns[keys[1]].append(status_label(row[key], lang))
+        for target in (columns, numbers):
+            target[keys[0]].append(ind.label(lang))
+            target[keys[1]].append(status_label(row[key], lang))
         for col, level in zip(keys[2:], ("county", "police_region", "nation"), strict=True):
-            r = names[level]
-            columns[col].append(
-                share_text(r[share_col], r[count_col], r[denom_col], lang, key)
-                if r
-                else fmt.MISSING
-            )
-    frame = pl.DataFrame(columns)
+            r = names[level] or {}
+            share, count, base = r.get(share_col), r.get(count_col), r.get(denom_col)
+            columns[col].append(share_text(share, count, base, lang, key) if r else fmt.MISSING)
+            numbers[f"{col} (%)"].append(None if share is None else share * 100)
+            numbers[f"{col}: {t('count', lang).lower()}"].append(count)
+            numbers[f"{col}: {_base(lang)}"].append(base)
     caption = t("comparison_heading", lang, name=row["municipality_name"], year=row["year"])
-    return Table("comparison", caption, frame, kinds={keys[1]: "status"})
+    return Table(
+        "comparison",
+        caption,
+        pl.DataFrame(columns),
+        kinds={keys[1]: "status"},
+        download=pl.DataFrame(numbers, strict=False),
+    )
+
+
+def _base(lang: Lang) -> str:
+    return t("denominator", lang).lower()

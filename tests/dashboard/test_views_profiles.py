@@ -115,3 +115,17 @@ def test_versus_nation(wh):
     assert table.frame.height == len(INDICATORS)
     fig = rview.versus_figure(table, "sv")
     assert [d["type"] for d in fig["data"]] == ["bar", "bar"]
+
+
+def test_comparison_download_has_every_number_in_its_own_column(wh):
+    row = mview.year_row(data.municipality_history(wh, "0180"), 2024)
+    regions = data.region_year(wh, 2024)
+    table = mview.comparison_table(row, regions, "sv")
+    numbers = table.download_frame
+    assert numbers.height == table.frame.height  # the rows shown, nothing more
+    assert numbers["Indikator"].to_list() == table.frame["Indikator"].to_list()
+    assert numbers["Riket (%)"].dtype == pl.Float64
+    nation = regions.filter(pl.col("level") == "nation").row(0, named=True)
+    council = numbers.filter(pl.col("Indikator") == INDICATORS["has_council"].label("sv"))
+    assert council["Riket: antal"].item() == nation["count_has_council"]
+    assert council["Riket (%)"].item() == pytest.approx(nation["share_has_council"] * 100)
