@@ -97,6 +97,24 @@ def content_security_policy(script_hashes: list[str]) -> str:
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
+NOT_FOUND_PAGE = """<!DOCTYPE html>
+<html lang="sv">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sidan finns inte – Brottsförebyggande arbete</title>
+<link rel="stylesheet" href="/assets/style.css"></head>
+<body><main class="not-found">
+<h1>Sidan finns inte</h1>
+<p>Adressen leder inte till någon sida här. <a href="/">Till översikten</a></p>
+<p lang="en">Page not found. <a href="/">Go to the overview</a></p>
+</main></body></html>
+"""
+
+
+def not_found(_error) -> flask.Response:
+    """A page a reader can act on, in Swedish first, instead of Flask's bare English one."""
+    return flask.Response(NOT_FOUND_PAGE, status=404, mimetype="text/html")
+
+
 def install(
     server: flask.Flask,
     page_paths: list[str],
@@ -118,6 +136,8 @@ def install(
         if not allowed(rule, flask.request.method, role_of(flask.request)):
             flask.abort(405 if rule.role == PUBLIC else 403)
         return None
+
+    server.register_error_handler(404, not_found)
 
     @server.after_request
     def security_headers(response: flask.Response) -> flask.Response:

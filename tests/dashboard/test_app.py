@@ -304,3 +304,12 @@ def test_navigation_keeps_the_chosen_year_and_nothing_else(app):
         "/kommun",
         "/region",
     ]
+
+
+def test_an_unknown_address_gets_a_swedish_page_with_a_way_back(client):
+    response = client.get("/kommun/0128")
+    assert response.status_code == 404
+    text = response.get_data(as_text=True)
+    assert '<html lang="sv">' in text and "Sidan finns inte" in text
+    assert '<a href="/">Till översikten</a>' in text
+    assert "Content-Security-Policy" in response.headers
