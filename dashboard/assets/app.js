@@ -111,3 +111,35 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         start();
     }
 })();
+
+// The "i" buttons say whether their definition is open (aria-expanded). dbc's popover shows
+// itself in a <div class="popover"> at the end of <body> and tells its button nothing; the
+// button pressed last owns the popover that is open.
+(function () {
+    let last = null;
+    document.addEventListener("click", function (event) {
+        const button = event.target instanceof Element && event.target.closest(".definition-button");
+        if (button) {
+            last = button;
+        }
+    }, true);
+    function sync() {
+        const open = document.querySelector("body > .popover");
+        document.querySelectorAll(".definition-button[aria-expanded='true']").forEach(function (b) {
+            if (!open || b !== last) {
+                b.setAttribute("aria-expanded", "false");
+            }
+        });
+        if (open && last && last.isConnected) {
+            last.setAttribute("aria-expanded", "true");
+        }
+    }
+    function start() {
+        new MutationObserver(sync).observe(document.body, {childList: true});
+    }
+    if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", start);
+    } else {
+        start();
+    }
+})();

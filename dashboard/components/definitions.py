@@ -65,7 +65,8 @@ def definition_popover(key: str, lang: Lang, uid: str) -> html.Span:
                 type="button",
                 className="btn btn-link btn-sm definition-button",
                 title=t("definition_of", lang, label=label),
-                **{"aria-label": t("definition_of", lang, label=label)},
+                # assets/app.js keeps it true while the definition is open
+                **{"aria-label": t("definition_of", lang, label=label), "aria-expanded": "false"},
             ),
             dbc.Popover(
                 [

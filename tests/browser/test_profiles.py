@@ -155,3 +155,28 @@ def test_paging_to_the_last_page_by_keyboard_keeps_the_focus_in_the_pager(
     )
     assert tag == "BUTTON" and "Föregående" in text
     browser_log.assert_clean()
+
+
+def test_the_definition_buttons_say_whether_their_definition_is_open(server, page, browser_log):
+    open_page(page, server.url + "/")
+    first, second = (
+        page.locator(".definition-button").nth(0),
+        page.locator(".definition-button").nth(1),
+    )
+    assert first.get_attribute("aria-expanded") == "false"
+    first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("body > .popover")
+    assert first.get_attribute("aria-expanded") == "true"
+    second.click()  # the first closes, the second opens
+    page.wait_for_function(
+        "() => document.querySelectorAll('.definition-button[aria-expanded=true]').length === 1"
+    )
+    assert (first.get_attribute("aria-expanded"), second.get_attribute("aria-expanded")) == (
+        "false",
+        "true",
+    )
+    second.click()
+    page.wait_for_selector("body > .popover", state="detached")
+    assert second.get_attribute("aria-expanded") == "false"
+    browser_log.assert_clean()
