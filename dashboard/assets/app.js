@@ -9,6 +9,15 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     },
 });
 
+// Runs `start` once the document is parsed (app.js is loaded before the end of <body>).
+function whenReady(start) {
+    if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", start);
+    } else {
+        start();
+    }
+}
+
 // The focus back on the control that opened a new view (the "Visa" buttons, sort headers: marked
 // data-refocus). Dash draws the new view in place of the old one, the focused control with it,
 // and the focus would fall to <body> (WCAG 2.4.3). The control of the same id in the new view
@@ -75,11 +84,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         observer.observe(document.documentElement, {attributes: true, attributeFilter: ["lang"]});
         update();
     }
-    if (document.readyState === "loading") {
-        document.addEventListener("DOMContentLoaded", start);
-    } else {
-        start();
-    }
+    whenReady(start);
 })();
 
 // A pager button that turns disabled on the first or last page (the one just pressed) would drop
@@ -105,11 +110,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     function start() {
         observer.observe(document.body, {attributes: true, attributeFilter: ["disabled"], subtree: true});
     }
-    if (document.readyState === "loading") {
-        document.addEventListener("DOMContentLoaded", start);
-    } else {
-        start();
-    }
+    whenReady(start);
 })();
 
 // The "i" buttons say whether their definition is open (aria-expanded). dbc's popover shows
@@ -137,9 +138,5 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     function start() {
         new MutationObserver(sync).observe(document.body, {childList: true});
     }
-    if (document.readyState === "loading") {
-        document.addEventListener("DOMContentLoaded", start);
-    } else {
-        start();
-    }
+    whenReady(start);
 })();
