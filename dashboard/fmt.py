@@ -13,6 +13,8 @@ from dashboard.i18n import Lang
 
 NBSP = "\u00a0"
 MISSING = "–"
+# Swedish writes a (no-break) space before "%", English none: "64 %", "64%".
+PERCENT_SUFFIX = {"sv": f"{NBSP}%", "en": "%"}
 
 
 def _is_missing(value: object) -> bool:
@@ -45,8 +47,7 @@ def percent(share: float | None, lang: Lang = "sv") -> str:
     """A share 0..1 as a whole percentage: "64 %" (sv), "64%" (en)."""
     if _is_missing(share):
         return MISSING
-    value = number(whole_percent(share), lang)
-    return f"{value}{NBSP}%" if lang == "sv" else f"{value}%"
+    return number(whole_percent(share), lang) + PERCENT_SUFFIX[lang]
 
 
 def sek(value: float | None, lang: Lang = "sv") -> str:

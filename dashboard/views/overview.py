@@ -250,7 +250,7 @@ def trend_figure(trend: pl.DataFrame, lang: Lang, highlight: str | None = None) 
                 "y": y,
                 "customdata": list(zip(trend[count_col], trend[denom_col], strict=True)),
                 "hovertemplate": (
-                    f"{ind.label(lang)}<br>%{{x}}: %{{y:.0f}} %"
+                    f"{ind.label(lang)}<br>%{{x}}: %{{y:.0f}}{fmt.PERCENT_SUFFIX[lang]}"
                     f" (%{{customdata[0]}} / %{{customdata[1]}})<extra></extra>"
                 ),
                 "line": {
@@ -267,7 +267,11 @@ def trend_figure(trend: pl.DataFrame, lang: Lang, highlight: str | None = None) 
             "height": 420,
             "margin": {"l": 50, "r": 10, "t": 10, "b": 40},
             "xaxis": {"dtick": 1, "title": {"text": t("year", lang)}},
-            "yaxis": {"range": [0, 100], "ticksuffix": " %", "title": {"text": t("share", lang)}},
+            "yaxis": {
+                "range": [0, 100],
+                "ticksuffix": fmt.PERCENT_SUFFIX[lang],
+                "title": {"text": t("share", lang)},
+            },
             "legend": {"orientation": "h", "y": -0.2},
             "font": {"family": "system-ui, sans-serif", "size": 13},
             "plot_bgcolor": "#ffffff",

@@ -124,6 +124,7 @@ def versus_figure(table: Table, lang: Lang) -> dict:
     frame = table.frame
     labels = frame[frame.columns[0]].to_list()
     region_col, nation_col = frame.columns[1], frame.columns[4]
+    hover = f"%{{y}}: %{{x:.0f}}{fmt.PERCENT_SUFFIX[lang]}<extra>%{{fullData.name}}</extra>"
     return {
         "data": [
             {
@@ -133,7 +134,7 @@ def versus_figure(table: Table, lang: Lang) -> dict:
                 "y": labels,
                 "x": frame[region_col].to_list(),
                 "marker": {"color": "#0072b2"},
-                "hovertemplate": "%{y}: %{x:.0f} %<extra>%{fullData.name}</extra>",
+                "hovertemplate": hover,
             },
             {
                 "type": "bar",
@@ -142,14 +143,14 @@ def versus_figure(table: Table, lang: Lang) -> dict:
                 "y": labels,
                 "x": frame[nation_col].to_list(),
                 "marker": {"color": "#e69f00", "pattern": {"shape": "/"}},
-                "hovertemplate": "%{y}: %{x:.0f} %<extra>%{fullData.name}</extra>",
+                "hovertemplate": hover,
             },
         ],
         "layout": {
             "barmode": "group",
             "height": 420,
             "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
-            "xaxis": {"range": [0, 100], "ticksuffix": " %"},
+            "xaxis": {"range": [0, 100], "ticksuffix": fmt.PERCENT_SUFFIX[lang]},
             "yaxis": {"autorange": "reversed", "automargin": True},
             "legend": {"orientation": "h", "y": -0.15},
             "font": {"family": "system-ui, sans-serif", "size": 13},

@@ -143,3 +143,11 @@ def test_profile_href_from_a_map_click():
     assert view.profile_href(click, 2023) == "/region?niva=polisregion&kod=Syd&year=2023"
     assert view.profile_href(None, 2024) is None
     assert view.profile_href({"points": [{}]}, 2024) is None
+
+
+def test_chart_percentages_are_written_as_the_language_writes_them(wh):
+    trend = data.region_trend(wh, "nation", "SE")
+    sv, en = (view.trend_figure(trend, lang) for lang in ("sv", "en"))
+    assert sv["layout"]["yaxis"]["ticksuffix"] == "\u00a0%"
+    assert en["layout"]["yaxis"]["ticksuffix"] == "%"
+    assert "}%" in en["data"][0]["hovertemplate"]
