@@ -27,20 +27,14 @@ class _DuplicateKeys:
 
     def report(self, log: IssueLog) -> None:
         for key, agree in self.repeated:
-            if agree:
-                log.warn(
-                    "duplicate_key",
-                    f"fältet '{key}' förekommer två gånger med samma värde",
-                    field=key,
-                    expected="varje fält en gång",
-                )
-            else:
-                log.error(
-                    "duplicate_key",
-                    f"fältet '{key}' förekommer två gånger med olika värden",
-                    field=key,
-                    expected="varje fält en gång",
-                )
+            log.add(
+                "warning" if agree else "error",
+                "duplicate_key",
+                f"fältet '{key}' förekommer två gånger med "
+                + ("samma värde" if agree else "olika värden"),
+                field=key,
+                expected="varje fält en gång",
+            )
 
 
 def decode_json(data: bytes, log: IssueLog) -> object | None:

@@ -356,12 +356,15 @@ def _read_table(
         )
     items: list[dict] = []
     unnamed_rows: list[int] = []
+    header = rows[header_row]
+    # Columns without a header: blank header cells, and any column right of the header row.
+    unnamed = {i for i, cell in enumerate(header) if _blank(cell)}
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
         item = {
             fld.key: row[i] for i, fld in columns.items() if i < len(row) and not _blank(row[i])
         }
-        if any(not _blank(c) for i, c in enumerate(row) if _blank(_cell(rows[header_row], i))):
+        if any(not _blank(c) for i, c in enumerate(row) if i in unnamed or i >= len(header)):
             unnamed_rows.append(r + 1)
         if item:  # rows of only blanks and whitespace are not items
             items.append(item)
@@ -376,10 +379,6 @@ def _read_table(
             expected="en rubrik från mallen på varje kolumn som används",
         )
     return items
-
-
-def _cell(row: list, i: int) -> str | None:
-    return row[i] if i < len(row) else None
 
 
 def read_report_xlsx(data: bytes, log: IssueLog) -> tuple[dict | None, Locate]:

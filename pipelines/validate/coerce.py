@@ -132,10 +132,11 @@ def to_date(value: object) -> Result:
     if isinstance(value, date):
         return value, None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if math.isfinite(value) and EXCEL_SERIAL_MIN <= value <= EXCEL_SERIAL_MAX:
-            day = EXCEL_EPOCH + timedelta(days=int(value))
-            return day, f"Excel-datumserienummer {value:g} tolkat som {day.isoformat()}"
-        raise CoerceError(f"'{value}' är inte ett datum", expected)
+        moment = _from_serial(value)
+        if moment is None:
+            raise CoerceError(f"'{value}' är inte ett datum", expected)
+        day = moment.date()
+        return day, f"Excel-datumserienummer {value:g} tolkat som {day.isoformat()}"
     if isinstance(value, str):
         text = value.strip()
         # ISO datetime text with a time part: keep the date.
@@ -183,15 +184,23 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
-def _serial_datetime(value: float, expected: str) -> Result:
-    """An Excel serial (days since 1899-12-30, the fraction the time of day), Swedish local time."""
+def _from_serial(value: float) -> datetime | None:
+    """The moment an Excel serial stands for (days since 1899-12-30, the fraction the time of
+    day), or None outside the plausible range (EXCEL_SERIAL_MIN..MAX)."""
     if not (math.isfinite(value) and EXCEL_SERIAL_MIN <= value <= EXCEL_SERIAL_MAX):
-        raise CoerceError(f"'{value}' är inte en tidpunkt", expected)
+        return None
     # Whole seconds: the fraction of a day carries float noise below that.
     seconds = round((value - int(value)) * 86400)
-    moment = datetime.combine(EXCEL_EPOCH, datetime.min.time()) + timedelta(
+    return datetime.combine(EXCEL_EPOCH, datetime.min.time()) + timedelta(
         days=int(value), seconds=seconds
     )
+
+
+def _serial_datetime(value: float, expected: str) -> Result:
+    """An Excel serial as a point in time, read as Swedish local time."""
+    moment = _from_serial(value)
+    if moment is None:
+        raise CoerceError(f"'{value}' är inte en tidpunkt", expected)
     shown = moment.isoformat(sep=" ")
     return _utc(moment), f"Excel-datumserienummer {value:.10g} tolkat som {shown}"
 
