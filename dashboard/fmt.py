@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import polars as pl
+
 from dashboard.i18n import Lang
 
 NBSP = "\u00a0"
@@ -89,8 +91,6 @@ _SWEDISH_FROM = ["å", "ä", "ö", "æ", "ø", "é", "è", "ü"]
 _SWEDISH_TO = ["{", "|", "}", "|", "}", "e", "e", "y"]
 
 
-def swedish_order(column: str):
+def swedish_order(column: str) -> pl.Expr:
     """A Polars expression to sort ``column`` in Swedish alphabetical order."""
-    import polars as pl  # the only Polars use here; fmt is otherwise plain Python
-
     return pl.col(column).str.to_lowercase().str.replace_many(_SWEDISH_FROM, _SWEDISH_TO)

@@ -15,7 +15,7 @@ from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_
 from dashboard import context, data, export, state
 from dashboard.components.definitions import definitions_list
 from dashboard.components.filters import labelled_select, picker_row, year_options
-from dashboard.components.notice import ignored_notice
+from dashboard.components.notice import ignored_notice, needs_warehouse
 from dashboard.components.table import render_table
 from dashboard.i18n import INDICATORS, MEASURES, Lang, lang_or_default, t
 from dashboard.views import municipality as view
@@ -87,13 +87,11 @@ def _agreement(row: dict | None, year: int, lang: Lang, today: dt.date, latest: 
     return children
 
 
+@needs_warehouse
 def page(kod=None, year=None, lang=None, **_ignored):
     lang = lang_or_default(lang)
     wh = context.warehouse()
-    try:
-        meta = data.meta(wh)
-    except data.WarehouseUnavailable:
-        return dbc.Alert(t("no_warehouse", lang), color="warning")
+    meta = data.meta(wh)
     raw_year, year = year, state.parse_year(year, meta.years)
     munis = data.municipalities(wh)
     code = state.parse_code(kod, munis["municipality_code"].to_list())

@@ -19,7 +19,7 @@ from dashboard.components.filters import labelled_select, year_options
 from dashboard.components.graph import graph_config
 from dashboard.components.kpi import kpi_grid
 from dashboard.components.map import map_figure, map_note, map_patch
-from dashboard.components.notice import ignored_notice
+from dashboard.components.notice import ignored_notice, needs_warehouse
 from dashboard.components.table import render_table
 from dashboard.geo import geo_url
 from dashboard.i18n import INDICATORS, LEVELS, STATUS_LABELS, Lang, lang_or_default, t
@@ -85,13 +85,11 @@ def layout(**query):
     return page(**query)
 
 
+@needs_warehouse
 def page(year=None, indikator=None, niva=None, visa=None, lang=None, **_ignored):
     lang = lang_or_default(lang)
     wh = context.warehouse()
-    try:
-        meta = data.meta(wh)
-    except data.WarehouseUnavailable:
-        return dbc.Alert(t("no_warehouse", lang), color="warning")
+    meta = data.meta(wh)
     raw_year, year = year, state.parse_year(year, meta.years)
     indicator = state.parse_indicator(indikator)
     level = state.parse_level(niva)

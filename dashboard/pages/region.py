@@ -16,7 +16,7 @@ from dashboard.components.chart import captioned_chart
 from dashboard.components.definitions import definitions_list
 from dashboard.components.filters import labelled_select, picker_row, select_options, year_options
 from dashboard.components.graph import graph_config
-from dashboard.components.notice import ignored_notice
+from dashboard.components.notice import ignored_notice, needs_warehouse
 from dashboard.components.table import render_table
 from dashboard.i18n import INDICATORS, LEVEL_TO_MART, LEVELS, Lang, lang_or_default, t
 from dashboard.views import overview as overview_view
@@ -95,14 +95,12 @@ def _region_options(wh: data.Warehouse, level: str, lang: Lang) -> list[tuple[st
     ]
 
 
+@needs_warehouse
 def page(niva=None, kod=None, year=None, sortera=None, ordning=None, lang=None, **_ignored):
     lang = lang_or_default(lang)
     wh = context.warehouse()
-    try:
-        st = _state(wh, niva, kod, year, sortera, ordning)
-        meta = data.meta(wh)
-    except data.WarehouseUnavailable:
-        return dbc.Alert(t("no_warehouse", lang), color="warning")
+    st = _state(wh, niva, kod, year, sortera, ordning)
+    meta = data.meta(wh)
     options = _region_options(wh, st["level"], lang)
     picker = picker_row(
         [

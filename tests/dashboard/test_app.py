@@ -313,3 +313,17 @@ def test_an_unknown_address_gets_a_swedish_page_with_a_way_back(client):
     assert '<html lang="sv">' in text and "Sidan finns inte" in text
     assert '<a href="/">Till översikten</a>' in text
     assert "Content-Security-Policy" in response.headers
+
+
+@pytest.mark.parametrize("module", ["overview", "municipality", "region"])
+def test_every_page_says_so_when_there_is_no_warehouse_yet(app, tmp_path, module):
+    from dashboard import context, data
+
+    extensions = app.server.extensions
+    published = extensions[context.WAREHOUSE_KEY]
+    extensions[context.WAREHOUSE_KEY] = data.Warehouse(tmp_path)  # nothing published here
+    try:
+        text = _text(_page(app, module, kod="0114", year="2024"))
+    finally:
+        extensions[context.WAREHOUSE_KEY] = published
+    assert "Det finns inget publicerat datalager ännu." in text
