@@ -160,3 +160,54 @@ def projects(wh: Warehouse, code: str, year: int) -> pl.DataFrame:
 def grants(wh: Warehouse, code: str, year: int) -> pl.DataFrame:
     """The grant register's rows for one municipality and funding year."""
     return wh.query("grants", code=code, year=year)
+
+
+# -- Medel (fund use) -----------------------------------------------------------------------------
+
+FUND_LEVELS = ("municipality", "county", "police_region")
+
+
+def fund_allocation(wh: Warehouse, level: str, year_from: int, year_to: int) -> pl.DataFrame:
+    """Applied, granted, paid and spent per region of ``level`` (one of ``FUND_LEVELS``) summed
+    over the funding years ``year_from..year_to``, per inhabitant, with the shares and their gap."""
+    if level not in FUND_LEVELS:
+        raise ValueError(f"unknown level {level!r}")
+    return wh.query("fund_allocation", level=level, year_from=year_from, year_to=year_to)
+
+
+def fund_nation(wh: Warehouse, year_from: int, year_to: int) -> dict:
+    """The nation's money over the range, county-level grants included (one row as a dict)."""
+    return wh.query("fund_nation", year_from=year_from, year_to=year_to).row(0, named=True)
+
+
+def fund_trend(wh: Warehouse, level: str, code: str) -> pl.DataFrame:
+    """Applied, granted, paid and spent per year for one region (``level`` as in the marts, or
+    ``municipality``)."""
+    return wh.query("fund_trend", level=level, code=code)
+
+
+def fund_grants(wh: Warehouse, year_from: int, year_to: int) -> pl.DataFrame:
+    """Every current grant of the funding years in the range, with its review flags."""
+    return wh.query("fund_grants", year_from=year_from, year_to=year_to)
+
+
+def fund_concentration(wh: Warehouse, year_from: int, year_to: int) -> pl.DataFrame:
+    """Gini and municipalities without a grant for each year of the range and for the range
+    (the range's row last)."""
+    return wh.query("fund_concentration", year_from=year_from, year_to=year_to)
+
+
+def fund_lorenz(wh: Warehouse, year_from: int, year_to: int) -> pl.DataFrame:
+    """The Lorenz curve's points for the range, in order."""
+    return wh.query("fund_lorenz", year_from=year_from, year_to=year_to)
+
+
+def fund_grant(wh: Warehouse, grant_id: str) -> dict | None:
+    """One grant's current row, or None for an unknown id."""
+    rows = wh.query("fund_grant", grant_id=grant_id)
+    return rows.row(0, named=True) if rows.height else None
+
+
+def grant_sources(wh: Warehouse, grant_id: str) -> pl.DataFrame:
+    """The current reports' projects that name the grant, with their report files."""
+    return wh.query("grant_sources", grant_id=grant_id)

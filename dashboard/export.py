@@ -55,7 +55,8 @@ def to_csv(frame: pl.DataFrame) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def _xlsx_cell(value: object) -> object:
+def xlsx_cell(value: object) -> object:
+    """A value as an XLSX cell: numbers and dates stay typed, text is neutralised."""
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, list):
@@ -72,7 +73,7 @@ def to_xlsx(frame: pl.DataFrame, sheet: str = "Data") -> bytes:
     ws.title = sheet[:31]
     ws.append([neutralise(c) for c in frame.columns])
     for row in frame.iter_rows():
-        ws.append([_xlsx_cell(v) for v in row])
+        ws.append([xlsx_cell(v) for v in row])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

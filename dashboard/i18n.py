@@ -224,6 +224,164 @@ MEASURES: dict[str, Indicator] = {
     )
 }
 
+# The figures of the Medel page (shared/INDICATORS.md, "Fund use"), for its definitions list.
+FUND_MEASURES: dict[str, Indicator] = {
+    m.key: m
+    for m in (
+        Indicator(
+            "fund_money",
+            Text("Sökt, beviljat och utbetalt", "Applied, granted and paid"),
+            Text("Belopp", "Amounts"),
+            Text(
+                "Summor av sökt, beviljat och utbetalt belopp i bidragsregistrets aktuella rader "
+                "(ett nytt register ersätter rader med samma diarienummer), för bidragsåren i "
+                "perioden. Ett läns summa innefattar bidrag på länsnivå, som visas som egen del "
+                "och aldrig räknas en kommun till godo; en polisregions summa är dess läns summor.",
+                "Sums of the amounts applied for, granted and paid in the grant register's current "
+                "rows (a new register replaces rows with the same id), for the funding years of "
+                "the period. A county's total includes its county-level grants, shown as their own "
+                "part and never credited to a municipality; a police region's is its counties'.",
+            ),
+            SOURCE_GRANTS,
+        ),
+        Indicator(
+            "fund_spent",
+            Text("Redovisat använt", "Reported spent"),
+            Text("Använt", "Spent"),
+            Text(
+                "Summan av använt belopp för de finansierade projekten i kommunernas aktuella "
+                "rapporter för rapportåren i perioden.",
+                "The sum of the amounts spent on funded projects in the municipalities' current "
+                "reports for the reporting years of the period.",
+            ),
+            SOURCE_REPORTS,
+        ),
+        Indicator(
+            "fund_per_inhabitant",
+            Text("Per invånare", "Per inhabitant"),
+            Text("kr/inv.", "SEK/inh."),
+            Text(
+                "Beloppet delat med regionens folkmängd i referenstabellen.",
+                "The amount divided by the region's population in the reference table.",
+            ),
+            SOURCE_REFERENCE,
+        ),
+        Indicator(
+            "fund_shares",
+            Text("Andel av beviljat, andel av befolkningen", "Share of granted, of population"),
+            Text("Skillnad", "Gap"),
+            Text(
+                "Regionens andel av rikets beviljade summa (bidrag på länsnivå inräknade) och av "
+                "rikets folkmängd. Skillnaden i procentenheter visar över- (+) och "
+                "underfördelning (−) i förhållande till folkmängden.",
+                "The region's share of the nation's granted total (county-level grants included) "
+                "and of its population. The gap in percentage points shows over- (+) and "
+                "under-allocation (−) relative to the population.",
+            ),
+            SOURCE_GRANTS,
+        ),
+        Indicator(
+            "fund_gini",
+            Text("Gini-koefficient för kommunala bidrag", "Gini coefficient of municipal grants"),
+            Text("Gini", "Gini"),
+            Text(
+                "Befolkningsviktad Gini-koefficient för bidrag till kommuner (bidrag på länsnivå "
+                "ingår inte) över alla 290 kommuner, ordnade efter beviljat per invånare. "
+                "Lorenzkurvan förbinder (0, 0) med punkterna (kumulativ andel av befolkningen, "
+                "kumulativ andel av beviljat). 0 betyder att varje invånare fick lika mycket, "
+                "nära 1 att en liten kommun fick allt. Tomt när inget beviljades.",
+                "Population-weighted Gini coefficient of municipal grants (county-level grants "
+                "left out) over all 290 municipalities, ordered by granted per inhabitant. The "
+                "Lorenz curve joins (0, 0) and the points (cumulative share of population, "
+                "cumulative share of granted). 0 means every inhabitant got the same, near 1 that "
+                "one small municipality got all. Empty when nothing was granted.",
+            ),
+            SOURCE_GRANTS,
+        ),
+        Indicator(
+            "fund_without",
+            Text("Kommuner utan bidrag", "Municipalities without a grant"),
+            Text("Utan bidrag", "Without"),
+            Text(
+                "Kommuner utan någon kommunal bidragsrad för bidragsåren i perioden (bidrag på "
+                "länsnivå räknas inte för en kommun).",
+                "Municipalities with no municipal grant row in the funding years of the period "
+                "(county-level grants do not count for a municipality).",
+            ),
+            SOURCE_GRANTS,
+        ),
+    )
+}
+
+# The review flags on a grant (INDICATORS.md, "Fund use"), in display order.
+FUND_FLAGS: dict[str, Indicator] = {
+    f.key: f
+    for f in (
+        Indicator(
+            "paid_exceeds_granted",
+            Text("Utbetalt mer än beviljat", "Paid more than granted"),
+            Text("Utbetalt > beviljat", "Paid > granted"),
+            Text("Utbetalt belopp är större än beviljat.", "The amount paid exceeds the grant."),
+            SOURCE_GRANTS,
+        ),
+        Indicator(
+            "granted_exceeds_applied",
+            Text("Beviljat mer än sökt", "Granted more than applied"),
+            Text("Beviljat > sökt", "Granted > applied"),
+            Text(
+                "Beviljat belopp är större än sökt.",
+                "The amount granted exceeds the amount applied for.",
+            ),
+            SOURCE_GRANTS,
+        ),
+        Indicator(
+            "spent_exceeds_paid",
+            Text("Redovisat mer än utbetalt", "Reported more than paid"),
+            Text("Redovisat > utbetalt", "Spent > paid"),
+            Text(
+                "Använt belopp i alla aktuella rapporter som anger bidraget är större än "
+                "utbetalt belopp.",
+                "The spend in all current reports naming the grant exceeds the amount paid.",
+            ),
+            SOURCE_REPORTS,
+        ),
+        Indicator(
+            "no_report",
+            Text("Ingen redovisning", "No report"),
+            Text("Ingen redovisning", "No report"),
+            Text(
+                "Ingen aktuell rapport anger bidragets diarienummer (gäller inte bidrag på "
+                "länsnivå, som ingen kommunrapport tar upp).",
+                "No current report names the grant id (not judged for county-level grants, "
+                "which no municipal report carries).",
+            ),
+            SOURCE_REPORTS,
+        ),
+        Indicator(
+            "completed_without_effect",
+            Text("Avslutat utan effektuppföljning", "Completed without effect evaluation"),
+            Text("Utan effektuppföljning", "No evaluation"),
+            Text(
+                "En aktuell rapport anger projektet som avslutat utan att effekten utvärderats.",
+                "A current report has the project completed without its effect evaluated.",
+            ),
+            SOURCE_REPORTS,
+        ),
+        Indicator(
+            "not_paid",
+            Text("Inte utbetalt", "Not paid"),
+            Text("Inte utbetalt", "Not paid"),
+            Text(
+                "Inget är utbetalt fast beslutet är mer än 180 dagar gammalt (räknat på dagen då "
+                "datalagret byggdes).",
+                "Nothing has been paid although the decision is more than 180 days old (counted "
+                "on the day the warehouse was built).",
+            ),
+            SOURCE_GRANTS,
+        ),
+    )
+}
+
 # Labels of the three values a boolean indicator takes for one municipality.
 STATUS_LABELS: dict[str, Text] = {
     "yes": Text("Ja", "Yes"),
@@ -464,6 +622,215 @@ STRINGS: dict[str, Text] = {
             "the share in all of Sweden in {year}. The same figures are in the table “{table}” "
             "below the chart.",
         ),
+        # -- Medel (fund use) --
+        "fund_page_heading": (
+            "Medel – utvecklingsmedel {period}",
+            "Funds – development grants {period}",
+        ),
+        "fund_choices": ("Urval", "Selection"),
+        "fund_from": ("Från bidragsår", "From funding year"),
+        "fund_to": ("Till bidragsår", "To funding year"),
+        "fund_funding_years": ("Bidragsår", "Funding years"),
+        "fund_region_filter": ("Region", "Region"),
+        "fund_whole_nation": ("Hela riket", "All of Sweden"),
+        "fund_category": ("Kategori", "Category"),
+        "fund_all_categories": ("Alla kategorier", "All categories"),
+        "fund_flag_filter": ("Granskningsflagga", "Review flag"),
+        "fund_all_flags": ("Alla bidrag", "All grants"),
+        "fund_search": ("Sök (diarienummer, projekt, kommun)", "Search (id, project, place)"),
+        "fund_measure": ("Visa på kartan", "Show on the map"),
+        "fund_pack_button": (
+            "Ladda ner granskningsunderlag (XLSX)",
+            "Download the review pack (XLSX)",
+        ),
+        "fund_print_button": ("Skriv ut", "Print"),
+        "fund_applied": ("Sökt", "Applied"),
+        "fund_granted": ("Beviljat", "Granted"),
+        "fund_paid": ("Utbetalt", "Paid"),
+        "fund_spent": ("Redovisat använt", "Reported spent"),
+        "fund_per_inhabitant": ("{label} per invånare (kr)", "{label} per inhabitant (SEK)"),
+        "fund_unit": ("kr/invånare", "SEK/inhabitant"),
+        "fund_county_level": ("Varav beviljat på länsnivå", "Of which granted at county level"),
+        "fund_county_level_row": (
+            "Bidrag på länsnivå (ingen kommun)",
+            "County-level grants (no municipality)",
+        ),
+        "fund_granted_share": ("Andel av beviljat", "Share of granted"),
+        "fund_population_share": ("Andel av befolkningen", "Share of population"),
+        "fund_gap": ("Skillnad (procentenheter)", "Gap (percentage points)"),
+        "fund_gap_axis": (
+            "Andel av beviljat minus andel av befolkningen (procentenheter)",
+            "Share of granted minus share of population (percentage points)",
+        ),
+        "fund_summary_heading": ("Hela riket {period}", "All of Sweden {period}"),
+        "fund_kpi_applied": ("Sökt: {applied}", "Applied: {applied}"),
+        "fund_kpi_county_level": ("varav på länsnivå: {amount}", "of which county level: {amount}"),
+        "fund_kpi_of_granted": ("{share} av beviljat", "{share} of granted"),
+        "fund_kpi_of_paid": ("{share} av utbetalt", "{share} of paid"),
+        "fund_kpi_population": ("Folkmängd {n}", "Population {n}"),
+        "fund_kpi_gini": (
+            "0 = lika per invånare, nära 1 = allt till en kommun",
+            "0 = equal per inhabitant, near 1 = all to one",
+        ),
+        "fund_alloc_section": ("Fördelning per region", "Allocation per region"),
+        "fund_alloc_heading": (
+            "Medel per {unit}, bidragsår {period}",
+            "Funds per {unit}, funding years {period}",
+        ),
+        "fund_alloc_note_kommun": (
+            "Bidrag på länsnivå hör inte till någon kommun: de står på en egen rad och ingår i "
+            "rikets summa.",
+            "County-level grants belong to no municipality: they have a row of their own and are "
+            "part of the national total.",
+        ),
+        "fund_alloc_note_lan": (
+            "Ett läns summa innefattar dess bidrag på länsnivå, som också visas för sig.",
+            "A county's total includes its county-level grants, also shown on their own.",
+        ),
+        "fund_alloc_note_polisregion": (
+            "En polisregions summa är summan av dess län, bidrag på länsnivå inräknade.",
+            "A police region's total is the sum of its counties', county-level grants included.",
+        ),
+        "fund_gap_caption": (
+            "Diagrammet visar för varje region andelen av beviljade medel minus andelen av "
+            "befolkningen, i procentenheter, sorterat: blått (till höger) får mer än sin andel av "
+            "befolkningen, orange randigt (till vänster) mindre. Samma siffror finns i tabellen "
+            "”{table}” under diagrammet.",
+            "For each region the chart shows its share of the granted funds minus its share of "
+            "the population, in percentage points, sorted: blue (right) gets more than its share "
+            "of the population, hatched orange (left) less. The same figures are in the table "
+            "“{table}” below the chart.",
+        ),
+        "fund_gap_caption_ends": (
+            "Diagrammet visar de {n} kommuner som får mest och de {n} som får minst i förhållande "
+            "till sin andel av befolkningen: andelen av beviljade medel minus andelen av "
+            "befolkningen, i procentenheter. Alla kommuner finns i tabellen ”{table}” under "
+            "diagrammet.",
+            "The chart shows the {n} municipalities that get the most and the {n} that get the "
+            "least relative to their share of the population: share of granted minus share of "
+            "population, in percentage points. Every municipality is in the table “{table}” "
+            "below the chart.",
+        ),
+        "fund_map_section": ("Karta: medel per invånare", "Map: funds per inhabitant"),
+        "fund_map_caption": (
+            "Kartan visar för varje {unit} {label} för {period}, i kr per invånare; mörkare är "
+            "mer. ”{none}” är en egen grå klass. Samma siffror finns i tabellen ”{table}”.",
+            "For each {unit} the map shows {label} for {period}, in SEK per inhabitant; darker is "
+            "more. “{none}” is a grey class of its own. The same figures are in the table "
+            "“{table}”.",
+        ),
+        "fund_none_granted": ("Inget beviljat", "Nothing granted"),
+        "fund_none_paid": ("Inget utbetalt", "Nothing paid"),
+        "fund_none_spent": ("Inget redovisat", "Nothing reported"),
+        "fund_focus_section": ("Fokusområden och år", "Focus areas and years"),
+        "fund_category_heading": (
+            "Beviljat per kategori, bidragsår {period}",
+            "Granted per category, funding years {period}",
+        ),
+        "fund_granted_nation": ("Beviljat, riket", "Granted, Sweden"),
+        "fund_share_nation": ("Andel, riket", "Share, Sweden"),
+        "fund_granted_in": ("Beviljat, {name}", "Granted, {name}"),
+        "fund_share_in": ("Andel, {name}", "Share, {name}"),
+        "fund_category_caption": (
+            "Diagrammet visar varje kategoris andel av beviljade medel i riket och, när en region "
+            "är vald, i regionen. Beloppen finns i tabellen ”{table}” under diagrammet.",
+            "The chart shows each category's share of the granted funds in Sweden and, when a "
+            "region is chosen, in that region. The amounts are in the table “{table}” below.",
+        ),
+        "fund_trend_heading": (
+            "Sökt, beviljat, utbetalt och använt per år – {name}",
+            "Applied, granted, paid and spent per year – {name}",
+        ),
+        "fund_trend_caption": (
+            "Diagrammet visar sökt, beviljat, utbetalt och redovisat använt per år i miljoner "
+            "kronor. Samma siffror finns i tabellen ”{table}” under diagrammet.",
+            "The chart shows applied, granted, paid and reported spent per year in millions of "
+            "SEK. The same figures are in the table “{table}” below the chart.",
+        ),
+        "fund_conc_section": ("Koncentration", "Concentration"),
+        "fund_conc_heading": (
+            "Koncentration av kommunala bidrag per år och för perioden",
+            "Concentration of municipal grants per year and for the period",
+        ),
+        "fund_period": ("Period", "Period"),
+        "fund_gini": ("Gini-koefficient", "Gini coefficient"),
+        "fund_without": ("Kommuner utan bidrag", "Municipalities without a grant"),
+        "fund_with": ("Kommuner med bidrag", "Municipalities with a grant"),
+        "fund_municipal_granted": ("Beviljat till kommuner", "Granted to municipalities"),
+        "fund_equality": ("Lika per invånare", "Equal per inhabitant"),
+        "fund_lorenz": ("Lorenzkurva", "Lorenz curve"),
+        "fund_lorenz_x": (
+            "Kumulativ andel av befolkningen (kommuner efter beviljat per invånare)",
+            "Cumulative share of population (municipalities by granted per inhabitant)",
+        ),
+        "fund_lorenz_y": ("Kumulativ andel av beviljat", "Cumulative share of granted"),
+        "fund_lorenz_caption": (
+            "Lorenzkurvan för kommunala bidrag under perioden: ju längre från diagonalen, desto "
+            "mer koncentrerade. Gini-koefficienten och antalet kommuner utan bidrag per år och "
+            "för perioden finns i tabellen ”{table}”.",
+            "The Lorenz curve of municipal grants over the period: the further from the diagonal, "
+            "the more concentrated. The Gini coefficient and the municipalities without a grant "
+            "per year and for the period are in the table “{table}”.",
+        ),
+        "fund_grants_section": ("Bidrag och granskningsflaggor", "Grants and review flags"),
+        "fund_flags_heading": (
+            "Granskningsflaggor per {unit}, bidragsår {period}",
+            "Review flags per {unit}, funding years {period}",
+        ),
+        "fund_grants_count": ("Antal bidrag", "Grants"),
+        "fund_grants_heading": ("Bidrag, bidragsår {period}", "Grants, funding years {period}"),
+        "fund_grants_filter_note": (
+            "Listan följer urvalet ovan (region, kategori, flagga, sökord). Välj ett diarienummer "
+            "för att se var siffrorna kommer ifrån.",
+            "The list follows the selection above (region, category, flag, search). Choose an id "
+            "to see where its numbers come from.",
+        ),
+        "fund_grant_id": ("Diarienummer", "Grant id"),
+        "fund_decision_date": ("Beslutsdatum", "Decision date"),
+        "fund_funding_year": ("Bidragsår", "Funding year"),
+        "fund_recipient": ("Kommun eller län", "Municipality or county"),
+        "fund_county_recipient": ("{name} (länsnivå)", "{name} (county level)"),
+        "fund_title": ("Projekt", "Project"),
+        "fund_project_status": ("Projektstatus", "Project status"),
+        "fund_effect_evaluated": ("Effekt utvärderad", "Effect evaluated"),
+        "fund_flags": ("Flaggor", "Flags"),
+        "fund_no_flags": ("Inga", "None"),
+        "fund_register_file": ("Registerfil", "Register file"),
+        "fund_report_file": ("Rapportfil", "Report file"),
+        "fund_received": ("Mottagen", "Received"),
+        "fund_project_no": ("Projekt nr", "Project no."),
+        "fund_provenance_heading": (
+            "Var siffrorna kommer ifrån: {grant_id}",
+            "Where the numbers come from: {grant_id}",
+        ),
+        "fund_sources_heading": (
+            "Rapporter som anger {grant_id}",
+            "Reports that name {grant_id}",
+        ),
+        "fund_no_sources": (
+            "Ingen aktuell rapport anger bidraget.",
+            "No current report names the grant.",
+        ),
+        "fund_unknown_grant": (
+            "Bidraget {grant_id} finns inte i bidragsregistret.",
+            "The grant {grant_id} is not in the grant register.",
+        ),
+        "fund_pack_summary": ("Sammanfattning", "Summary"),
+        "fund_pack_regions": ("Regioner", "Regions"),
+        "fund_pack_grants": ("Bidrag", "Grants"),
+        "fund_pack_flags": ("Flaggor", "Flags"),
+        "fund_pack_title": (
+            "Granskningsunderlag: utvecklingsmedel {period}",
+            "Review pack: development grants {period}",
+        ),
+        "fund_pack_synthetic": (
+            "Syntetiska demodata – inte verklig statistik",
+            "Synthetic demo data – not real statistics",
+        ),
+        "fund_pack_filters": ("Urval", "Selection"),
+        "fund_pack_version": ("Datalagrets version", "Warehouse version"),
+        "fund_pack_built": ("Datalagret byggt (UTC)", "Warehouse built (UTC)"),
+        "fund_pack_figures": ("Nyckeltal", "Key figures"),
     }.items()
 }
 
@@ -474,10 +841,17 @@ def t(key: str, lang: Lang = DEFAULT_LANG, **fmt: object) -> str:
     return text.format(**fmt) if fmt else text
 
 
+def figure(key: str) -> Indicator:
+    """The indicator, measure, fund figure or review flag called ``key`` (KeyError if none)."""
+    for table in (INDICATORS, MEASURES, FUND_MEASURES, FUND_FLAGS):
+        if key in table:
+            return table[key]
+    raise KeyError(key)
+
+
 def indicator_label(key: str, lang: Lang = DEFAULT_LANG) -> str:
     """The label of an indicator or measure."""
-    ind = INDICATORS.get(key) or MEASURES[key]
-    return ind.label(lang)
+    return figure(key).label(lang)
 
 
 def status_label(value: bool | None, lang: Lang = DEFAULT_LANG) -> str:

@@ -6,6 +6,13 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             document.documentElement.lang = lang === "en" ? "en" : "sv";
             return window.dash_clientside.no_update;
         },
+        // The browser's print dialog (the print style sheet makes the page a clean document).
+        print: function (clicks) {
+            if (clicks) {
+                window.print();
+            }
+            return window.dash_clientside.no_update;
+        },
     },
 });
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard.i18n import INDICATORS, MEASURES, Indicator, Lang, t
+from dashboard.i18n import Indicator, Lang, figure, t
 
 
 def _definition(ind: Indicator, lang: Lang) -> list[html.P]:
@@ -28,7 +28,7 @@ def definitions_list(keys: Iterable[str], lang: Lang, uid: str) -> html.Details:
     """
     items: list = []
     for key in keys:
-        ind = INDICATORS.get(key) or MEASURES[key]
+        ind = figure(key)
         label, short = ind.label(lang), ind.short(lang)
         term = (
             label
@@ -54,7 +54,7 @@ def definition_popover(key: str, lang: Lang, uid: str) -> html.Span:
 
     ``uid`` makes the element ids unique on the page (the same indicator can appear twice).
     """
-    ind = INDICATORS.get(key) or MEASURES[key]
+    ind = figure(key)
     target = f"def-{uid}-{key}"
     label = ind.label(lang)
     return html.Span(

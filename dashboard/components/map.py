@@ -40,7 +40,9 @@ NULL_Z = -0.1
 CENTER = {"lat": 62.6, "lon": 17.0}
 ZOOM = 3.75
 
-Kind = Literal["bool", "share"]
+Kind = Literal["bool", "share", "amount"]
+# The "no money" class of an amount layer sits below 0, a band of this share of the scale's top.
+NONE_BAND = 0.12
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,10 @@ class MapValues:
     lat: list[float] | None = None
     lon: list[float] | None = None
     population: list[int] | None = None
+    # ``amount``: the scale's top (SEK per inhabitant), its unit and the "none" class's label.
+    zmax: float | None = None
+    unit: str = ""
+    none_label: str = ""
 
 
 def bool_class(value: bool | None) -> int:
@@ -75,7 +81,29 @@ def share_z(share: float | None) -> float:
     return float(share)
 
 
+def amount_z(value: float | None, zmax: float) -> float:
+    """An amount per inhabitant on the amount scale: nothing (0 or none) is the grey band."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value <= 0:
+        return -NONE_BAND * zmax
+    return float(value)
+
+
+def z_range(values: MapValues) -> tuple[float, float]:
+    if values.kind == "bool":
+        return 0, 2
+    if values.kind == "amount":
+        top = values.zmax or 1.0
+        return -NONE_BAND * top, top
+    return NULL_Z, 1
+
+
 def colorscale(kind: Kind) -> list[list]:
+    if kind == "amount":
+        # Viridis reversed: more money is darker; the grey "none" band is a class of its own.
+        start = NONE_BAND / (1 + NONE_BAND)
+        viridis = sequential.Viridis[::-1]
+        steps = [start + (1 - start) * i / (len(viridis) - 1) for i in range(len(viridis))]
+        return [[0, GREY], [start, GREY], *([s, c] for s, c in zip(steps, viridis, strict=True))]
     if kind == "bool":
         third = 1 / 3
         return [
@@ -93,7 +121,17 @@ def colorscale(kind: Kind) -> list[list]:
     return [[0, GREY], [start, GREY], *([s, c] for s, c in zip(steps, viridis, strict=True))]
 
 
-def colorbar(kind: Kind, lang: Lang) -> dict:
+def colorbar(kind: Kind, lang: Lang, values: MapValues | None = None) -> dict:
+    if kind == "amount" and values is not None:
+        top = values.zmax or 1.0
+        ticks = [top * i / 4 for i in range(5)]
+        return {
+            "tickvals": [-NONE_BAND * top / 2, *ticks],
+            "ticktext": [values.none_label, *[_tick(v, lang) for v in ticks]],
+            "title": {"text": values.unit, "side": "right"},
+            "len": 0.5,
+            "thickness": 18,
+        }
     if kind == "bool":
         return {
             "tickvals": [1 / 3, 1, 5 / 3],
@@ -108,6 +146,11 @@ def colorbar(kind: Kind, lang: Lang) -> dict:
         "len": 0.5,
         "thickness": 18,
     }
+
+
+def _tick(value: float, lang: Lang) -> str:
+    text = f"{value:,.0f}" if value >= 10 else f"{value:,.1f}"
+    return text.replace(",", "\u00a0").replace(".", ",") if lang == "sv" else text
 
 
 def geo_available(geo_dir: Path, level: str) -> bool:
@@ -127,7 +170,7 @@ def map_figure(values: MapValues, level: str, geo_url: str | None, lang: Lang) -
     hover = "%{customdata[0]}<br>%{text}<extra></extra>"
     customdata = [[n, tgt] for n, tgt in zip(values.names, values.targets, strict=True)]
     scale = colorscale(values.kind)
-    zmin, zmax = (0, 2) if values.kind == "bool" else (NULL_Z, 1)
+    zmin, zmax = z_range(values)
     if geo_url is not None:
         trace = {
             "type": "choroplethmap",
@@ -138,7 +181,7 @@ def map_figure(values: MapValues, level: str, geo_url: str | None, lang: Lang) -
             "zmin": zmin,
             "zmax": zmax,
             "colorscale": scale,
-            "colorbar": colorbar(values.kind, lang),
+            "colorbar": colorbar(values.kind, lang, values),
             "marker": {"line": {"color": "#ffffff", "width": 0.6 if level == "kommun" else 1}},
             "text": values.text,
             "customdata": customdata,
@@ -156,7 +199,7 @@ def map_figure(values: MapValues, level: str, geo_url: str | None, lang: Lang) -
                 "cmin": zmin,
                 "cmax": zmax,
                 "colorscale": scale,
-                "colorbar": colorbar(values.kind, lang),
+                "colorbar": colorbar(values.kind, lang, values),
                 "opacity": 0.85,
             },
             "text": values.text,
@@ -176,14 +219,21 @@ def map_figure(values: MapValues, level: str, geo_url: str | None, lang: Lang) -
     }
 
 
-def map_patch(values: MapValues, fallback: bool) -> Patch:
-    """Recolour an existing map of the same level: only the colours and the hover text change."""
+def map_patch(values: MapValues, fallback: bool, lang: Lang = "sv") -> Patch:
+    """Recolour an existing map of the same level: only the colours and the hover text change
+    (and, for amounts, the scale's range and legend)."""
     patch = Patch()
     if fallback:
         patch["data"][0]["marker"]["color"] = values.z
     else:
         patch["data"][0]["z"] = values.z
     patch["data"][0]["text"] = values.text
+    if values.kind == "amount":
+        zmin, zmax = z_range(values)
+        target = patch["data"][0]["marker"] if fallback else patch["data"][0]
+        target["cmin" if fallback else "zmin"] = zmin
+        target["cmax" if fallback else "zmax"] = zmax
+        target["colorbar"] = colorbar("amount", lang, values)
     return patch
 
 

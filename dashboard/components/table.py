@@ -23,7 +23,20 @@ from dash import MATCH, Input, Output, State, callback, ctx, dcc, html
 from dashboard import fmt
 from dashboard.i18n import STATUS_LABELS, Lang, t
 
-Kind = Literal["text", "int", "number", "percent", "points", "sek", "date", "status"]
+Kind = Literal[
+    "text",
+    "int",
+    "number",
+    "number3",
+    "percent",
+    "percent1",
+    "points",
+    "points1",
+    "sek",
+    "date",
+    "status",
+]
+NUMERIC_KINDS = ("int", "number", "number3", "percent", "percent1", "points", "points1", "sek")
 
 STATUS_ICONS = {"yes": "✓", "no": "✗", "null": "–"}
 PAGE_SIZE = 25
@@ -57,6 +70,12 @@ def format_cell(value: object, kind: Kind, lang: Lang) -> str:
         return fmt.percent(None if value is None else float(value) / 100, lang)
     if kind == "points":
         return fmt.points(value, lang)  # type: ignore[arg-type]
+    if kind == "percent1":
+        return fmt.percent1(value, lang)  # type: ignore[arg-type]
+    if kind == "points1":
+        return fmt.points1(value, lang)  # type: ignore[arg-type]
+    if kind == "number3":
+        return fmt.number(value, lang, decimals=3)  # type: ignore[arg-type]
     if kind == "sek":
         return fmt.sek(value, lang)  # type: ignore[arg-type]
     if kind == "number":
@@ -113,11 +132,7 @@ def _cells(table: Table, lang: Lang) -> dict:
     """The table's rows as display text, with which columns are links, statuses and numbers."""
     columns = table.frame.columns
     status = [i for i, c in enumerate(columns) if table.kinds.get(c) == "status"]
-    numeric = [
-        i
-        for i, c in enumerate(columns)
-        if table.kinds.get(c, "text") in ("int", "number", "percent", "points", "sek")
-    ]
+    numeric = [i for i, c in enumerate(columns) if table.kinds.get(c, "text") in NUMERIC_KINDS]
     rows = [
         [
             format_cell(value, "text" if i in status else table.kinds.get(col, "text"), lang)
