@@ -66,6 +66,7 @@ class MapValues:
     zmax: float | None = None
     unit: str = ""
     none_label: str = ""
+    capped: bool = False  # values above zmax are drawn at zmax
 
 
 def bool_class(value: bool | None) -> int:
@@ -127,7 +128,11 @@ def colorbar(kind: Kind, lang: Lang, values: MapValues | None = None) -> dict:
         ticks = [top * i / 4 for i in range(5)]
         return {
             "tickvals": [-NONE_BAND * top / 2, *ticks],
-            "ticktext": [values.none_label, *[_tick(v, lang) for v in ticks]],
+            "ticktext": [
+                values.none_label,
+                *[_tick(v, lang) for v in ticks[:-1]],
+                ("≥ " if values.capped else "") + _tick(ticks[-1], lang),
+            ],
             "title": {"text": values.unit, "side": "right"},
             "len": 0.5,
             "thickness": 18,

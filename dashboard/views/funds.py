@@ -191,15 +191,18 @@ def map_values(
             shapes = counties.join(values, on="region_code", how="left").sort("county_code")
             locations = shapes["county_code"].to_list()
     raw = shapes["value"].to_list()
-    positive = [v for v in raw if v is not None and v > 0]
-    top = max(positive) if positive else 1.0
+    positive = sorted(v for v in raw if v is not None and v > 0)
+    # The scale ends at the 95th percentile, so that one outlier does not wash out the rest;
+    # regions above it take the darkest colour and the legend's last tick says "≥".
+    top = positive[round(0.95 * (len(positive) - 1))] if positive else 1.0
+    capped = bool(positive) and positive[-1] > top
     none_label = t(f"fund_none_{measure}", lang)
     unit = t("fund_unit", lang)
     text = [none_label if v is None or v <= 0 else f"{fmt.number(v, lang, 2)} {unit}" for v in raw]
     return MapValues(
         kind="amount",
         locations=locations,
-        z=[amount_z(v, top) for v in raw],
+        z=[amount_z(None if v is None else min(v, top), top) for v in raw],
         text=text,
         names=shapes["region_name"].to_list(),
         targets=[f"{level}:{c}" for c in shapes["region_code"]],
@@ -209,6 +212,7 @@ def map_values(
         zmax=top,
         unit=unit,
         none_label=none_label,
+        capped=capped,
     )
 
 

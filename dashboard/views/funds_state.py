@@ -150,6 +150,7 @@ def grant_filter_text(wh: data.Warehouse, st: dict, lang: Lang) -> str:
 def map_caption(st: dict, table_caption: str, lang: Lang) -> str:
     unit = view.region_word(st["level"], lang).lower()
     label = view.per_inhabitant_label(st["measure"], lang)
+    label = label[0].lower() + label[1:]
     return t(
         "fund_map_caption",
         lang,
