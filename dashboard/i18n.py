@@ -144,6 +144,34 @@ INDICATORS: dict[str, Indicator] = {
             SOURCE_REPORTS,
         ),
         Indicator(
+            "uses_est",
+            Text("Arbetar med EST", "Works with EST"),
+            Text("EST", "EST"),
+            Text(
+                "Kommunen arbetar enligt EST, Effektiv samordning för trygghet: est finns bland "
+                "rådets samordningsmodeller (council.coordination_models). Nej där rådet saknar "
+                "modeller eller inte finns.",
+                "The municipality works with EST (Effektiv samordning för trygghet, effective "
+                "coordination for safety): est is among the council's coordination models "
+                "(council.coordination_models). No where the council has no models or none exists.",
+            ),
+            SOURCE_REPORTS,
+        ),
+        Indicator(
+            "uses_sspf",
+            Text("Arbetar med SSPF", "Works with SSPF"),
+            Text("SSPF", "SSPF"),
+            Text(
+                "Kommunen arbetar enligt SSPF, samverkan mellan skola, socialtjänst, polis och "
+                "fritid: sspf finns bland rådets samordningsmodeller. Nej där rådet saknar "
+                "modeller eller inte finns.",
+                "The municipality works with SSPF (school, social services, police and leisure "
+                "working together): sspf is among the council's coordination models. No where the "
+                "council has no models or none exists.",
+            ),
+            SOURCE_REPORTS,
+        ),
+        Indicator(
             "has_report",
             Text("Rapport inkommen", "Report received"),
             Text("Rapport", "Report"),
@@ -160,6 +188,10 @@ INDICATORS: dict[str, Indicator] = {
 
 # The indicators whose share is taken over the reporting municipalities (all but has_report).
 SHARE_INDICATORS: tuple[str, ...] = tuple(k for k in INDICATORS if k != "has_report")
+# The coordination models are ways of working, not requirements: nobody "misses" EST.
+MODEL_INDICATORS: tuple[str, ...] = ("uses_est", "uses_sspf")
+# What a municipality is expected to have; a "no" here is something it lacks.
+REQUIREMENTS: tuple[str, ...] = tuple(k for k in SHARE_INDICATORS if k not in MODEL_INDICATORS)
 LEGAL_INDICATOR = "meets_legal_requirements"
 LAW_FIRST_YEAR = 2023
 

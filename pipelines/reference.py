@@ -33,6 +33,14 @@ def counties() -> pl.DataFrame:
     )
 
 
+def municipality_groups() -> pl.DataFrame:
+    """SKR's Kommungruppsindelning 2023: code, name, group code and group name per municipality."""
+    return pl.read_csv(
+        reference_dir() / "municipality_groups.csv",
+        schema_overrides={"municipality_code": pl.String},
+    )
+
+
 @cache
 def _codes(directory: str) -> tuple[frozenset[str], frozenset[str]]:
     return (

@@ -4,6 +4,7 @@ select
     population, year,
     has_report, submitted_at, is_late, report_file_name,
     has_council, council_name, coordinator_fte, has_coordinator, coordination_models,
+    uses_est, uses_sspf,
     has_situation_report, situation_report_updated_year,
     has_action_plan, action_plan_adopted_date,
     has_agreement, has_agreement_in_force,

@@ -4,7 +4,8 @@ select
     population, year, has_report, is_late,
     has_council, coordinator_fte, has_coordinator,
     has_situation_report, has_action_plan, has_agreement_in_force, agreement_valid_to,
-    promises_count, has_promises, meets_legal_requirements, legal_requirements_apply
+    promises_count, has_promises, meets_legal_requirements, legal_requirements_apply,
+    uses_est, uses_sspf
 from mart_municipality_year
 where year = $year
   and (

@@ -33,9 +33,33 @@ TREND_COLOURS = (
     "#d55e00",
     "#882255",
     "#000000",
+    "#999933",
+    "#44aa99",
 )
-TREND_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "hexagon")
-TREND_DASHES = ("solid", "dot", "dash", "longdash", "dashdot", "solid", "dot", "dash")
+TREND_SYMBOLS = (
+    "circle",
+    "square",
+    "diamond",
+    "triangle-up",
+    "x",
+    "cross",
+    "star",
+    "hexagon",
+    "triangle-down",
+    "pentagon",
+)
+TREND_DASHES = (
+    "solid",
+    "dot",
+    "dash",
+    "longdash",
+    "dashdot",
+    "solid",
+    "dot",
+    "dash",
+    "longdashdot",
+    "dashdot",
+)
 
 
 def share_columns(indicator: str) -> tuple[str, str, str]:

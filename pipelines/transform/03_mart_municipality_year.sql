@@ -19,8 +19,13 @@ years as (
 ),
 
 spine as (
-    select municipalities.*, years.year
+    select
+        municipalities.*,
+        groups.group_code as municipality_group,
+        groups.group_name as municipality_group_name,
+        years.year
     from ref_municipalities as municipalities
+    left join ref_municipality_groups as groups using (municipality_code)
     cross join years
 ),
 
@@ -61,6 +66,8 @@ final as (
         spine.county_name,
         spine.police_region,
         spine.population,
+        spine.municipality_group,
+        spine.municipality_group_name,
         spine.lat,
         spine.lon,
         spine.year,
@@ -80,6 +87,15 @@ final as (
         report.council_coordinator_fte as coordinator_fte,
         report.council_coordinator_fte > 0 as has_coordinator,
         report.council_coordination_models as coordination_models,
+        -- false where the council has no models or does not exist; NULL without a report
+        case
+            when report.submission_id is not null
+                then coalesce(list_contains(report.council_coordination_models, 'est'), false)
+        end as uses_est,
+        case
+            when report.submission_id is not null
+                then coalesce(list_contains(report.council_coordination_models, 'sspf'), false)
+        end as uses_sspf,
         report.situation_report_exists as has_situation_report,
         report.situation_report_updated_year,
         report.action_plan_exists as has_action_plan,

@@ -43,6 +43,10 @@ aggregated as (
         count(*) filter (where meets_legal_requirements)::integer
             as count_meets_legal_requirements,
         count(meets_legal_requirements)::integer as denominator_meets_legal_requirements,
+        count(*) filter (where uses_est)::integer as count_uses_est,
+        count(uses_est)::integer as denominator_uses_est,
+        count(*) filter (where uses_sspf)::integer as count_uses_sspf,
+        count(uses_sspf)::integer as denominator_uses_sspf,
         sum(population)::bigint as population,
         sum(applied_sek) as municipal_applied_sek,
         sum(granted_sek) as municipal_granted_sek,
@@ -137,6 +141,12 @@ final as (
         share_of(count_meets_legal_requirements, denominator_meets_legal_requirements)
             as share_meets_legal_requirements,
         denominator_meets_legal_requirements,
+        count_uses_est,
+        share_of(count_uses_est, denominator_uses_est) as share_uses_est,
+        denominator_uses_est,
+        count_uses_sspf,
+        share_of(count_uses_sspf, denominator_uses_sspf) as share_uses_sspf,
+        denominator_uses_sspf,
         totals.population,
         totals.applied_sek::double as applied_sek,
         totals.granted_sek::double as granted_sek,

@@ -42,6 +42,7 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
     for table, frame in (
         ("ref_municipalities", reference.municipalities()),
         ("ref_counties", reference.counties()),
+        ("ref_municipality_groups", reference.municipality_groups()),
         ("ref_enums", enums),
     ):
         con.register("reference_frame", frame.to_arrow())

@@ -301,6 +301,7 @@ def test_navigation_keeps_the_chosen_year_and_nothing_else(app):
     assert hrefs == ["/?year=2023", "/medel?year=2023", "/kommun?year=2023", "/region?year=2023"]
     assert [li.children.href for li in nav_items(pages, "/", "sv", "?year=<script>")] == [
         "/",
+        "/medel",
         "/kommun",
         "/region",
     ]

@@ -39,6 +39,8 @@ INDICATORS = (
     "has_agreement_in_force",
     "has_promises",
     "meets_legal_requirements",
+    "uses_est",
+    "uses_sspf",
 )
 
 
@@ -115,6 +117,8 @@ MUNICIPALITY_YEAR_SCHEMA = {
     "county_name": pl.String,
     "police_region": pl.String,
     "population": pl.Int64,
+    "municipality_group": pl.String,
+    "municipality_group_name": pl.String,
     "lat": pl.Float64,
     "lon": pl.Float64,
     "year": pl.Int32,
@@ -128,6 +132,8 @@ MUNICIPALITY_YEAR_SCHEMA = {
     "coordinator_fte": pl.Float64,
     "has_coordinator": pl.Boolean,
     "coordination_models": pl.List(pl.String),
+    "uses_est": pl.Boolean,
+    "uses_sspf": pl.Boolean,
     "has_situation_report": pl.Boolean,
     "situation_report_updated_year": pl.Int32,
     "has_action_plan": pl.Boolean,
@@ -164,11 +170,23 @@ def municipality_year(codes: tuple[str, ...] | None, years=YEARS, seed: int = 7)
             rng = random.Random(f"{seed}-{r['municipality_code']}-{year}")
             rows.append(_municipality_row(r, year, rng))
     df = pl.DataFrame(rows, schema_overrides=MUNICIPALITY_YEAR_SCHEMA, infer_schema_length=None)
+    reported = pl.when(pl.col("has_report"))
     df = df.with_columns(
-        is_late=pl.when(pl.col("has_report"))
-        .then(pl.col("submitted_at").dt.date() > pl.date(pl.col("year") + 1, 3, 31))
-        .otherwise(None)
+        is_late=reported.then(
+            pl.col("submitted_at").dt.date() > pl.date(pl.col("year") + 1, 3, 31)
+        ).otherwise(None),
+        uses_est=reported.then(pl.col("coordination_models").list.contains("est")),
+        uses_sspf=reported.then(pl.col("coordination_models").list.contains("sspf")),
     )
+    groups = pl.read_csv(
+        ROOT / "data" / "reference" / "municipality_groups.csv",
+        schema_overrides={"municipality_code": pl.String},
+    ).select(
+        "municipality_code",
+        municipality_group="group_code",
+        municipality_group_name="group_name",
+    )
+    df = df.join(groups, on="municipality_code", how="left")
     return df.select([pl.col(c).cast(t) for c, t in MUNICIPALITY_YEAR_SCHEMA.items()])
 
 

@@ -6,5 +6,5 @@ where has_report is null
         has_council is not null or has_situation_report is not null
         or has_action_plan is not null or has_agreement_in_force is not null
         or promises_count is not null or meets_legal_requirements is not null
-        or spent_sek is not null
+        or spent_sek is not null or uses_est is not null or uses_sspf is not null
     ))
