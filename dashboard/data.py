@@ -167,6 +167,11 @@ def grants(wh: Warehouse, code: str, year: int) -> pl.DataFrame:
 FUND_LEVELS = ("municipality", "county", "police_region")
 
 
+def fund_years(wh: Warehouse) -> list[int]:
+    """Every year the marts hold: the reporting years and any later funding year."""
+    return wh.query("fund_years")["year"].to_list()
+
+
 def fund_allocation(wh: Warehouse, level: str, year_from: int, year_to: int) -> pl.DataFrame:
     """Applied, granted, paid and spent per region of ``level`` (one of ``FUND_LEVELS``) summed
     over the funding years ``year_from..year_to``, per inhabitant, with the shares and their gap."""

@@ -296,8 +296,15 @@ def write_meta(con: duckdb.DuckDBPyConnection, number: int) -> None:
             ?::integer as version,
             ?::timestamp as built_at,
             (select coalesce(bool_or(synthetic), false) from raw_runs) as synthetic,
-            (select min(year) from mart_municipality_year) as first_year,
-            (select max(year) from mart_municipality_year) as last_year,
+            -- the reporting years (the views of coverage); without reports, the funding years
+            coalesce(
+                (select min(reporting_year) from int_current_reports),
+                (select min(year) from mart_municipality_year)
+            ) as first_year,
+            coalesce(
+                (select max(reporting_year) from int_current_reports),
+                (select max(year) from mart_municipality_year)
+            ) as last_year,
             ?::varchar as contract_version
         """,
         [number, _now(), SCHEMA_VERSION],

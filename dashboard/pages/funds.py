@@ -137,7 +137,7 @@ def page(lang=None, **query):
 
 
 def _controls(wh: data.Warehouse, meta: data.Meta, st: dict, lang: Lang) -> html.Section:
-    years = year_options(meta.years)
+    years = year_options(data.fund_years(wh) or meta.years)
     row1 = [
         dbc.Col(
             labelled_select(

@@ -15,4 +15,6 @@ select
     projects_count, spent_sek, granted_sek, paid_sek, applied_sek, grants_count
 from mart_municipality_year
 where municipality_code = $code
+    -- the reporting years (the mart also holds later funding years)
+    and year between (select first_year from meta) and (select last_year from meta)
 order by year

@@ -41,10 +41,12 @@ def _region_codes(wh: data.Warehouse, level: str) -> list[str]:
 def parse(wh: data.Warehouse, meta: data.Meta, query: dict) -> dict:
     """The validated state from URL parameters (or the controls' values under the same names)."""
     level = state.parse_choice(query.get("niva"), LEVELS, DEFAULT_LEVEL)
-    # One year from the navigation (?year=) stands for a range of one year.
-    year = state.parse_year(query.get("year"), meta.years)
-    year_to = state.parse_year(query.get("till"), meta.years, default=year)
-    year_from = state.parse_year(query.get("fran"), meta.years, default=year_to)
+    # The funding years: a register for a year comes before that year's reports. One year from
+    # the navigation (?year=) stands for a range of one year; by default the latest year.
+    years = data.fund_years(wh) or meta.years
+    year = state.parse_year(query.get("year"), years)
+    year_to = state.parse_year(query.get("till"), years, default=year)
+    year_from = state.parse_year(query.get("fran"), years, default=year_to)
     if year_from > year_to:
         year_from, year_to = year_to, year_from
     search = state.first(query.get("sok"))

@@ -1,5 +1,5 @@
--- Grain: one row per municipality (all 290) and year, from the first to the last reporting year
--- present. Report-based columns are NULL (not reported) where there is no current report.
+-- Grain: one row per municipality (all 290) and year, from the first to the last reporting or
+-- funding year present. Report-based columns are NULL (not reported) where there is no current report.
 create or replace table mart_municipality_year as
 with
 
@@ -8,9 +8,9 @@ report_years as (
 ),
 
 grant_years as (
-    -- only when no report exists at all, so the grants still have a year range to sit in
+    -- a register for a year arrives before that year's reports (due the next spring): its
+    -- grants still need municipality rows to sit in (meta's years stay the reporting years)
     select funding_year as year from int_current_grants
-    where not exists (select 1 from int_current_reports)
 ),
 
 years as (

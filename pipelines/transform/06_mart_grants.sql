@@ -58,11 +58,18 @@ final as (
         grants.amount_paid_sek > grants.amount_granted_sek as paid_exceeds_granted,
         grants.amount_granted_sek > grants.amount_applied_sek as granted_exceeds_applied,
         coalesce(spend.reported_spent_sek, 0) > grants.amount_paid_sek as spent_exceeds_paid,
-        case when grants.municipality_code is not null then spend.grant_id is null end as no_report,
+        -- not judged for county-level grants (no municipal report carries them) nor for rejected
+        -- applications (granted 0: there is no project to report on)
+        case
+            when grants.municipality_code is not null and grants.amount_granted_sek > 0
+                then spend.grant_id is null
+        end as no_report,
         coalesce(spend.completed_without_effect, false) as completed_without_effect,
-        -- judged on the build date: every ingest rebuilds the marts
-        grants.amount_paid_sek = 0 and grants.decision_date < current_date - interval 180 day
-            as not_paid,
+        -- judged on the build date (every ingest rebuilds the marts); a rejected application
+        -- (granted 0) has nothing to pay
+        grants.amount_granted_sek > 0
+            and grants.amount_paid_sek = 0
+            and grants.decision_date < current_date - interval 180 day as not_paid,
         grants.source_file_name,
         grants.source_sha256,
         grants.received_at

@@ -4,23 +4,17 @@ json module, XLSX with plain openpyxl, CSV with the csv module) and the generato
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from collections import defaultdict
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-import openpyxl
 import pytest
 
 from pipelines.demo import generate
 from tests.conftest import query
+from tests.corpus import current_reports, granted_per_year
 
 pytestmark = pytest.mark.slow
 YEARS = range(2023, 2026)
-UTC = ZoneInfo("UTC")
 
 
 @pytest.fixture(scope="module")
@@ -35,142 +29,6 @@ def demo(tmp_path_factory) -> tuple[Path, dict, Path]:
     warehouse = root / "wh"
     ingest(files, warehouse, inbox)
     return warehouse, manifest, snapshot
-
-
-def _yes(value) -> bool:
-    return str(value).strip().casefold() in ("ja", "true", "1", "x")
-
-
-def _date(value) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float):
-        return date.fromordinal(date(1899, 12, 30).toordinal() + int(value))
-    return date.fromisoformat(str(value).strip()[:10])
-
-
-def _moment(value) -> datetime:
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).strip())
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("Europe/Stockholm"))
-    return moment.astimezone(UTC).replace(tzinfo=None)
-
-
-def facts_from_json(data: bytes) -> dict:
-    r = json.loads(data)
-    agreement = r["agreement"]
-    return {
-        "code": str(r["municipality_code"]).zfill(4),
-        "year": int(r["reporting_year"]),
-        "submitted_at": _moment(r["submitted_at"]) if r.get("submitted_at") else None,
-        "council": bool(r["council"]["exists"]),
-        "action_plan": bool(r["action_plan"]["exists"]),
-        "situation_report": bool(r["situation_report"]["exists"]),
-        "agreement": bool(agreement["exists"]),
-        "valid_from": _date(agreement["valid_from"]) if agreement["exists"] else None,
-        "valid_to": _date(agreement["valid_to"]) if agreement["exists"] else None,
-        "promises": len(r.get("citizen_promises") or []),
-        "spent": sum(float(p["spent_sek"]) for p in r.get("funded_projects") or []),
-    }
-
-
-def facts_from_xlsx(data: bytes) -> dict:
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    fields = {}
-    for row in book["Uppgifter"].iter_rows(min_row=2, values_only=True):
-        if row and row[0] is not None:
-            fields[" ".join(str(row[0]).split()).casefold()] = row[1]
-
-    def table(sheet: str) -> list[dict]:
-        rows = [r for r in book[sheet].iter_rows(values_only=True)]
-        header = [" ".join(str(h).split()).casefold() if h else "" for h in rows[0]]
-        return [
-            dict(zip(header, r, strict=False))
-            for r in rows[1:]
-            if any(c is not None and str(c).strip() for c in r)
-        ]
-
-    agreement = _yes(fields["överenskommelse finns"])
-    spent = 0.0
-    for project in table("Projekt"):
-        text = str(project["använt belopp (kr)"]).replace("kr", "").replace("\xa0", "")
-        spent += float(text.replace(" ", "").replace(",", "."))
-    submitted = fields.get("inskickad")
-    return {
-        "code": str(fields["kommunkod"]).split(".")[0].zfill(4),
-        "year": int(float(fields["rapportår"])),
-        "submitted_at": _moment(submitted) if submitted not in (None, "") else None,
-        "council": _yes(fields["råd finns"]),
-        "action_plan": _yes(fields["åtgärdsplan finns"]),
-        "situation_report": _yes(fields["lägesbild finns"]),
-        "agreement": agreement,
-        "valid_from": _date(fields["giltig från"]) if agreement else None,
-        "valid_to": _date(fields["giltig till"]) if agreement else None,
-        "promises": len(table("Medborgarlöften")),
-        "spent": spent,
-    }
-
-
-def current_reports(manifest: dict, snapshot: dict[str, bytes]) -> dict[tuple[str, int], dict]:
-    """The latest report per municipality and year among the files the generator says load."""
-    best: dict[tuple[str, int], tuple] = {}
-    order = sorted(snapshot)
-    for entry in manifest["files"]:
-        if entry["kind"] not in ("report", "revision") or entry["expected"] == "rejected":
-            continue
-        if entry["expected"] == "duplicate":
-            continue
-        data = snapshot[entry["name"]]
-        facts = facts_from_json(data) if entry["name"].endswith(".json") else facts_from_xlsx(data)
-        key = (facts["code"], facts["year"])
-        rank = (facts["submitted_at"] or datetime.max, order.index(entry["name"]))
-        if key not in best or rank > best[key][0]:
-            best[key] = (rank, facts)
-    return {key: facts for key, (_, facts) in best.items()}
-
-
-def granted_per_year(snapshot: dict[str, bytes]) -> dict[int, float]:
-    """Sum of granted amounts per funding year over every register row with valid values."""
-    totals: dict[int, float] = defaultdict(float)
-    seen: dict[str, tuple[int, float]] = {}
-    for name in sorted(snapshot):
-        data = snapshot[name]
-        if name.endswith(".csv"):
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = data.decode("cp1252")
-            sep = ";" if text.splitlines()[0].count(";") > 1 else ","
-            rows = list(csv.reader(io.StringIO(text), delimiter=sep))
-            header, body = rows[0], rows[1:]
-        elif name.endswith(".xlsx") and name.startswith("bidrag"):
-            sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True).active
-            rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-            header, body = [str(h) for h in rows[0]], rows[1:]
-        else:
-            continue
-        index = {h.strip().casefold(): i for i, h in enumerate(header)}
-        gid = index.get("diarienummer", index.get("grant_id"))
-        year = index.get("bidragsår", index.get("funding_year"))
-        amount = index.get("beviljat belopp", index.get("amount_granted_sek"))
-        code = index.get("kommunkod", index.get("municipality_code"))
-        decided = index.get("beslutsdatum", index.get("decision_date"))
-        for row in body:
-            if not row or not row[gid]:
-                continue
-            try:
-                value = float(str(row[amount]).replace(" ", "").replace(",", "."))
-                _date(row[decided])
-            except ValueError:
-                continue  # the rows the generator broke on purpose
-            if str(row[code] or "").strip() == "9999":
-                continue
-            seen[str(row[gid]).strip()] = (int(float(row[year])), value)
-    for funding_year, value in seen.values():
-        totals[funding_year] += value
-    return totals
 
 
 @pytest.fixture(scope="module")

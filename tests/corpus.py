@@ -1,0 +1,304 @@
+"""Independent readers of a generated corpus, for tests that check the marts against the files.
+
+Nothing here uses the pipelines' readers or validators: JSON is read with the json module, XLSX
+with plain openpyxl, CSV with the csv module, the reference list with the csv module. The tests
+recompute a figure from what these return and compare it with what the warehouse publishes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import openpyxl
+
+ROOT = Path(__file__).resolve().parents[1]
+UTC = ZoneInfo("UTC")
+PROJECT_STATUS_SV = {"pågående": "ongoing", "avslutat": "completed", "avbrutet": "cancelled"}
+# The review flags of a grant (INDICATORS.md, "Fund use"), as mart_grants names them.
+REVIEW_FLAGS = (
+    "paid_exceeds_granted",
+    "granted_exceeds_applied",
+    "spent_exceeds_paid",
+    "no_report",
+    "completed_without_effect",
+    "not_paid",
+)
+DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014"})
+
+
+def reference_municipalities() -> list[dict]:
+    """The 290 municipalities of ``data/reference/municipalities.csv`` (population as int)."""
+    path = ROOT / "data" / "reference" / "municipalities.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        row["population"] = int(row["population"])
+    return rows
+
+
+def _yes(value) -> bool:
+    return str(value).strip().casefold() in ("ja", "true", "1", "x")
+
+
+def _date(value) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float):
+        return date.fromordinal(date(1899, 12, 30).toordinal() + int(value))
+    return date.fromisoformat(str(value).strip()[:10])
+
+
+def _moment(value) -> datetime:
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).strip())
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("Europe/Stockholm"))
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _amount(value) -> float:
+    """`250000`, `250000.5`, `250 000 kr`, `250000,50` (no-break spaces too) as a float."""
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).replace("kr", "").replace("\xa0", "").replace("\u202f", "")
+    return float(text.replace(" ", "").replace(",", "."))
+
+
+def grant_id(value) -> str:
+    """A grant id as both registers and reports are matched: trimmed, upper case, plain dashes."""
+    return str(value).strip().upper().translate(DASHES)
+
+
+def _project(grant, spent, status: str, effect) -> dict:
+    return {
+        "grant_id": grant_id(grant),
+        "spent": _amount(spent),
+        "status": status,
+        "effect_evaluated": _yes(effect),
+    }
+
+
+def facts_from_json(data: bytes) -> dict:
+    r = json.loads(data)
+    agreement = r["agreement"]
+    projects = [
+        _project(p["grant_id"], p["spent_sek"], p["status"], p["effect_evaluated"])
+        for p in r.get("funded_projects") or []
+    ]
+    return {
+        "code": str(r["municipality_code"]).zfill(4),
+        "year": int(r["reporting_year"]),
+        "submitted_at": _moment(r["submitted_at"]) if r.get("submitted_at") else None,
+        "council": bool(r["council"]["exists"]),
+        "action_plan": bool(r["action_plan"]["exists"]),
+        "situation_report": bool(r["situation_report"]["exists"]),
+        "agreement": bool(agreement["exists"]),
+        "valid_from": _date(agreement["valid_from"]) if agreement["exists"] else None,
+        "valid_to": _date(agreement["valid_to"]) if agreement["exists"] else None,
+        "promises": len(r.get("citizen_promises") or []),
+        "projects": projects,
+        "spent": sum(p["spent"] for p in projects),
+    }
+
+
+def facts_from_xlsx(data: bytes) -> dict:
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    fields = {}
+    for row in book["Uppgifter"].iter_rows(min_row=2, values_only=True):
+        if row and row[0] is not None:
+            fields[" ".join(str(row[0]).split()).casefold()] = row[1]
+
+    def table(sheet: str) -> list[dict]:
+        rows = [r for r in book[sheet].iter_rows(values_only=True)]
+        header = [" ".join(str(h).split()).casefold() if h else "" for h in rows[0]]
+        return [
+            dict(zip(header, r, strict=False))
+            for r in rows[1:]
+            if any(c is not None and str(c).strip() for c in r)
+        ]
+
+    agreement = _yes(fields["överenskommelse finns"])
+    projects = [
+        _project(
+            p["diarienummer"],
+            p["använt belopp (kr)"],
+            PROJECT_STATUS_SV[str(p["status"]).strip().casefold()],
+            p["effekt utvärderad"],
+        )
+        for p in table("Projekt")
+    ]
+    submitted = fields.get("inskickad")
+    return {
+        "code": str(fields["kommunkod"]).split(".")[0].zfill(4),
+        "year": int(float(fields["rapportår"])),
+        "submitted_at": _moment(submitted) if submitted not in (None, "") else None,
+        "council": _yes(fields["råd finns"]),
+        "action_plan": _yes(fields["åtgärdsplan finns"]),
+        "situation_report": _yes(fields["lägesbild finns"]),
+        "agreement": agreement,
+        "valid_from": _date(fields["giltig från"]) if agreement else None,
+        "valid_to": _date(fields["giltig till"]) if agreement else None,
+        "promises": len(table("Medborgarlöften")),
+        "projects": projects,
+        "spent": sum(p["spent"] for p in projects),
+    }
+
+
+def current_reports(manifest: dict, snapshot: dict[str, bytes]) -> dict[tuple[str, int], dict]:
+    """The latest report per municipality and year among the files the generator says load."""
+    best: dict[tuple[str, int], tuple] = {}
+    order = sorted(snapshot)
+    for entry in manifest["files"]:
+        if entry["kind"] not in ("report", "revision") or entry["expected"] == "rejected":
+            continue
+        if entry["expected"] == "duplicate":
+            continue
+        data = snapshot[entry["name"]]
+        facts = facts_from_json(data) if entry["name"].endswith(".json") else facts_from_xlsx(data)
+        key = (facts["code"], facts["year"])
+        rank = (facts["submitted_at"] or datetime.max, order.index(entry["name"]))
+        if key not in best or rank > best[key][0]:
+            best[key] = (rank, facts)
+    return {key: facts for key, (_, facts) in best.items()}
+
+
+def _register_table(name: str, data: bytes) -> tuple[list[str], list[list]] | None:
+    """Header and body of a grant register file (CSV or the register's XLSX), else None."""
+    if name.endswith(".csv"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252")
+        sep = ";" if text.splitlines()[0].count(";") > 1 else ","
+        rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+        return rows[0], rows[1:]
+    if name.endswith(".xlsx") and name.startswith("bidrag"):
+        sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True).active
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        return [str(h) for h in rows[0]], rows[1:]
+    return None
+
+
+def register_rows(snapshot: dict[str, bytes]) -> dict[str, dict]:
+    """The current register row per grant id: files in name order, a later file's row wins.
+
+    Rows the contract rejects are left out: an amount or date that does not read, a municipality
+    code the reference list lacks, an id already given earlier in the same file. Each row:
+    grant_id, decision_date, funding_year, municipality_code (None at county level),
+    county_code, applied, granted, paid.
+    """
+    counties = {m["municipality_code"]: m["county_code"] for m in reference_municipalities()}
+    current: dict[str, dict] = {}
+    for name in sorted(snapshot):
+        table = _register_table(name, snapshot[name])
+        if table is None:
+            continue
+        header, body = table
+        index = {h.strip().casefold(): i for i, h in enumerate(header)}
+
+        def column(sv: str, key: str, index=index) -> int:
+            return index[sv] if sv in index else index[key]
+
+        gid = column("diarienummer", "grant_id")
+        year = column("bidragsår", "funding_year")
+        code = column("kommunkod", "municipality_code")
+        county = column("länskod", "county_code")
+        decided = column("beslutsdatum", "decision_date")
+        amounts = [
+            column(sv, key)
+            for sv, key in (
+                ("sökt belopp", "amount_applied_sek"),
+                ("beviljat belopp", "amount_granted_sek"),
+                ("utbetalt belopp", "amount_paid_sek"),
+            )
+        ]
+        in_file: set[str] = set()
+        for row in body:
+            if not row or not row[gid]:
+                continue
+            try:
+                applied, granted, paid = (_amount(row[i]) for i in amounts)
+                decision = _date(row[decided])
+            except ValueError:
+                continue  # the rows the generator broke on purpose
+            municipality = str(row[code] or "").strip().split(".")[0]
+            municipality = municipality.zfill(4) if municipality else None
+            if municipality is not None and municipality not in counties:
+                continue  # an unknown municipality code
+            key = grant_id(row[gid])
+            if key in in_file:
+                continue
+            in_file.add(key)
+            current[key] = {
+                "grant_id": key,
+                "decision_date": decision,
+                "funding_year": int(float(row[year])),
+                "municipality_code": municipality,
+                "county_code": counties[municipality]
+                if municipality
+                else str(row[county]).strip().zfill(2),
+                "applied": applied,
+                "granted": granted,
+                "paid": paid,
+            }
+    return current
+
+
+def granted_per_year(snapshot: dict[str, bytes]) -> dict[int, float]:
+    """Sum of granted amounts per funding year over the current register rows."""
+    totals: dict[int, float] = defaultdict(float)
+    for row in register_rows(snapshot).values():
+        totals[row["funding_year"]] += row["granted"]
+    return totals
+
+
+def lorenz(granted: dict[str, float], population: dict[str, int]) -> list[dict]:
+    """The Lorenz points of INDICATORS.md ("Gini of municipal grants"), one per municipality.
+
+    Municipalities in ascending order of granted SEK per inhabitant, ties by code; with the
+    cumulative shares of population and of granted SEK (None when nothing was granted).
+    """
+    total_population = sum(population.values())
+    total = sum(granted.get(code, 0.0) for code in population)
+    order = sorted(population, key=lambda code: (granted.get(code, 0.0) / population[code], code))
+    points, people, money = [], 0, 0.0
+    for position, code in enumerate(order, start=1):
+        people += population[code]
+        money += granted.get(code, 0.0)
+        points.append(
+            {
+                "position": position,
+                "municipality_code": code,
+                "granted_sek": granted.get(code, 0.0),
+                "population_share_cum": people / total_population,
+                "granted_share_cum": money / total if total else None,
+            }
+        )
+    return points
+
+
+def gini(granted: dict[str, float], population: dict[str, int]) -> float | None:
+    """Population-weighted Gini: 1 - sum (P_k - P_k-1)(L_k + L_k-1); None when nothing granted."""
+    points = lorenz(granted, population)
+    if points[-1]["granted_share_cum"] is None:
+        return None
+    area, p_before, l_before = 0.0, 0.0, 0.0
+    for point in points:
+        p, share = point["population_share_cum"], point["granted_share_cum"]
+        area += (p - p_before) * (share + l_before)
+        p_before, l_before = p, share
+    return 1 - area
+
+
+def year_ranges(years: Iterable[int]) -> list[tuple[int, int]]:
+    """Every (year_from, year_to) with first <= year_from <= year_to <= last."""
+    years = sorted(years)
+    return [(a, b) for a in years for b in years if a <= b]
