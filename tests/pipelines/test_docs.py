@@ -49,7 +49,9 @@ def test_every_mart_column_is_documented(demo_warehouse):
             c
             for c in columns
             if c not in names
-            and not re.fullmatch(r"(count|share|denominator)_(has_\w+|uses_\w+|meets_legal_requirements)", c)
+            and not re.fullmatch(
+                r"(count|share|denominator)_(has_\w+|uses_\w+|meets_legal_requirements)", c
+            )
         ]
         if undocumented:
             missing[table] = undocumented
