@@ -14,8 +14,11 @@ is printed next to its target (issue "Dashboard performance"); nothing is assert
 What is measured, against the real server (``python -m dashboard``: gunicorn, two workers):
 
 * every callback: a scripted Chromium session drives the pages (years, indicators, levels,
-  filter, a click on the map, a profile, a region, sorting, downloads) and records each request
-  body Dash posts to ``/_dash-update-component``; each distinct one is then posted again 30 times.
+  filter, a click on the map, a profile, a region, sorting, downloads; on Medel the level and the
+  funding years with "Visa", the map's measure, a table's CSV and the review pack) and records
+  each request body Dash posts to ``/_dash-update-component``; each distinct one is then posted
+  again 30 times. The pages router is told apart by the page's query too (``/medel`` and
+  ``/medel?niva=kommun&fran=...`` are different layouts to build).
   The time is the round trip on 127.0.0.1, so it includes Dash's dispatch, the queries, the JSON
   serialisation and the compression: the honest server time. The bytes are those sent (brotli, as
   Chromium asks) and, in brackets, the JSON before compression.
@@ -73,7 +76,7 @@ TARGET_FIRST_LOAD_BYTES = 1_500_000
 # The callback behind each first output id (dict ids: the pages' downloads).
 CALLBACKS = {
     "nav-links": "app.update_shell",
-    "_pages_content": "pages router (the page's layout)",
+    "_pages_content": "pages router",
     "ov-url": "overview.sync_url",
     "ov-kpis": "overview.update_kpis",
     "ov-map": "overview.update_map",
@@ -81,6 +84,10 @@ CALLBACKS = {
     "ov-nav": "overview.open_profile",
     "mu-nav": "municipality.choose",
     "rg-nav": "region.navigate",
+    "md-nav": "funds.navigate",
+    "md-map": "funds.recolour",
+    "md-region": "funds.region_choices",
+    "md-pack-download": "funds.download_pack",
 }
 
 
@@ -356,8 +363,8 @@ def callback_name(body: dict) -> str:
     if isinstance(ident, dict):
         return f"{ident.get('page')}.download"
     if ident == "_pages_content":
-        path = next(i["value"] for i in body["inputs"] if i.get("property") == "pathname")
-        return f"{CALLBACKS[ident]}: {path}"
+        values = {i.get("property"): i.get("value") for i in body["inputs"]}
+        return f"{CALLBACKS[ident]}: {values['pathname']}{values.get('search') or ''}"
     triggers = []
     for prop in body.get("changedPropIds", []):
         component = prop.rsplit(".", 1)[0]
@@ -411,9 +418,33 @@ def session(browser, base: str, warehouse: Path) -> dict[str, dict]:
         page.wait_for_selector("#rg-title")
         wait_settled(page)
         download(page, "#_pages_content")
+        funds_session(page, base)
     finally:
         context.close()
     return bodies
+
+
+def funds_session(page, base: str) -> None:
+    """Medel: the level and three funding years with "Visa", the map's measure, the allocation
+    table's CSV and the review pack."""
+    open_page(page, f"{base}/medel")
+    years = sorted(
+        int(v)
+        for v in page.eval_on_selector_all("#md-from option", "os => os.map(o => o.value)")
+        if v
+    )
+    year_from, year_to = years[max(0, len(years) - 3)], years[-1]
+    choose(page, "md-level", "kommun")
+    page.select_option("#md-from", str(year_from))
+    page.select_option("#md-to", str(year_to))
+    show(page, "md-show")
+    page.wait_for_url("**niva=kommun**")
+    page.wait_for_selector(f"#md-title:has-text('{year_from}–{year_to}')")
+    wait_settled(page)
+    choose(page, "md-measure", "paid")
+    download(page, "#_pages_content")
+    with page.expect_download():
+        page.click("#md-pack")
 
 
 def year_redraw_ms(browser, base: str, year: int) -> float:
@@ -490,7 +521,7 @@ def kb(n: int) -> str:
 def print_timings(timings: list[Timing], scale: str) -> None:
     target = TARGET_P95_MS[scale]
     print(
-        f"{'callback (server round trip, 30 calls)':52s} {'median':>9s} {'p95':>9s} "
+        f"{'callback (server round trip, 30 calls)':64s} {'median':>9s} {'p95':>9s} "
         f"{'sent (br)':>10s} {'(json)':>10s}"
     )
     for t in sorted(timings, key=lambda t: t.name):
@@ -500,7 +531,7 @@ def print_timings(timings: list[Timing], scale: str) -> None:
         if is_recolour(t.name) and t.sent >= TARGET_RECOLOUR_BYTES:
             flags.append("recolour over 20 KB")
         print(
-            f"{t.name[:52]:52s} {t.median_ms:6.1f} ms {t.p95_ms:6.1f} ms {kb(t.sent):>10s}"
+            f"{t.name[:64]:64s} {t.median_ms:6.1f} ms {t.p95_ms:6.1f} ms {kb(t.sent):>10s}"
             f" {'(' + kb(t.raw) + ')':>10s}" + (f"  <- {'; '.join(flags)}" if flags else "")
         )
     worst = max(timings, key=lambda t: t.p95_ms)
@@ -512,7 +543,9 @@ def print_timings(timings: list[Timing], scale: str) -> None:
 
 
 def is_recolour(name: str) -> bool:
-    return "update_map" in name and "ov-level" not in name
+    """The map recoloured with a Patch (the same shapes): Översikt's year or indicator, Medel's
+    measure."""
+    return ("update_map" in name and "ov-level" not in name) or name.startswith("funds.recolour")
 
 
 def print_first_load(loads: list[FirstLoad]) -> None:

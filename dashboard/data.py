@@ -216,3 +216,16 @@ def fund_grant(wh: Warehouse, grant_id: str) -> dict | None:
 def grant_sources(wh: Warehouse, grant_id: str) -> pl.DataFrame:
     """The current reports' projects that name the grant, with their report files."""
     return wh.query("grant_sources", grant_id=grant_id)
+
+
+# -- Jämför (peer comparison) ---------------------------------------------------------------------
+
+
+def municipality_years(wh: Warehouse) -> pl.DataFrame:
+    """Every municipality in every reporting year, the columns of ``municipality_year``."""
+    return wh.query("municipality_years")
+
+
+def county_years(wh: Warehouse) -> pl.DataFrame:
+    """``mart_region_year``'s counties in every reporting year."""
+    return wh.query("county_years")

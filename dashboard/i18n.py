@@ -345,6 +345,83 @@ FUND_MEASURES: dict[str, Indicator] = {
     )
 }
 
+# The numbers of the Jämför page (INDICATORS.md, "Peer comparison").
+COMPARE_MEASURES: dict[str, Indicator] = {
+    m.key: m
+    for m in (
+        Indicator(
+            "coordinator_fte_per_10k",
+            Text("Samordnare per 10 000 invånare (årsarbetare)", "Coordinator FTE per 10,000"),
+            Text("Samordnare/10 000 inv.", "FTE/10,000"),
+            Text(
+                "Brottsförebyggande samordnare i årsarbetare enligt rapporten, per 10 000 "
+                "invånare i referenstabellen. Tomt där rapporten utelämnar årsarbetare.",
+                "Crime-prevention coordinator full-time equivalents as reported, per 10,000 "
+                "inhabitants of the reference table. Empty where the report leaves the FTE out.",
+            ),
+            SOURCE_REPORTS,
+        ),
+        Indicator(
+            "promises_fulfilled_share",
+            Text("Andel infriade medborgarlöften (%)", "Share of promises fulfilled (%)"),
+            Text("Infriade löften", "Fulfilled"),
+            Text(
+                "Löften med status infriat av alla löften i rapporten; tomt utan löften.",
+                "Promises with status fulfilled of all promises in the report; empty without.",
+            ),
+            SOURCE_REPORTS,
+        ),
+        Indicator(
+            "granted_per_inhabitant",
+            Text("Beviljat per invånare (kr)", "Granted per inhabitant (SEK)"),
+            Text("Beviljat/inv.", "Granted/inh."),
+            Text(
+                "Beviljade utvecklingsmedel för bidragsåret delat med folkmängden; för ett län "
+                "med bidrag på länsnivå.",
+                "Development grants of the funding year divided by the population; for a county "
+                "county-level grants included.",
+            ),
+            SOURCE_GRANTS,
+        ),
+        Indicator(
+            "spent_per_inhabitant",
+            Text("Använt per invånare (kr)", "Spent per inhabitant (SEK)"),
+            Text("Använt/inv.", "Spent/inh."),
+            Text(
+                "Redovisat använt belopp för finansierade projekt i rapporten, per invånare.",
+                "The amount reported spent on funded projects, per inhabitant.",
+            ),
+            SOURCE_REPORTS,
+        ),
+        Indicator(
+            "situation_report_age",
+            Text("År sedan lägesbilden uppdaterades", "Years since the situation report"),
+            Text("Lägesbildens ålder", "Report age"),
+            Text(
+                "Rapportåret minus det år lägesbilden senast uppdaterades; färre är bättre "
+                "(rang 1 är den mest aktuella). För ett län medianen av kommunerna.",
+                "The reporting year minus the year the situation report was last updated; fewer "
+                "is better (rank 1 is the most current). For a county the municipalities' median.",
+            ),
+            SOURCE_REPORTS,
+        ),
+        Indicator(
+            "agreement_days_left",
+            Text("Dagar tills överenskommelsen löper ut", "Days until the agreement expires"),
+            Text("Dagar kvar", "Days left"),
+            Text(
+                "Dagar från i dag (senaste året) eller 31 december (tidigare år) till "
+                "överenskommelsens slutdatum; negativt när den har löpt ut, tomt utan "
+                "överenskommelse. Fler är bättre. För ett län medianen av kommunerna.",
+                "Days from today (latest year) or 31 December (earlier years) to the agreement's "
+                "end date; negative when it has expired, empty without one. More is better. For "
+                "a county the municipalities' median.",
+            ),
+            SOURCE_REPORTS,
+        ),
+    )
+}
+
 # The review flags on a grant (INDICATORS.md, "Fund use"), in display order.
 FUND_FLAGS: dict[str, Indicator] = {
     f.key: f
@@ -654,6 +731,139 @@ STRINGS: dict[str, Text] = {
             "the share in all of Sweden in {year}. The same figures are in the table “{table}” "
             "below the chart.",
         ),
+        # -- Jämför (peer comparison) --
+        "cmp_page": ("Jämför", "Compare"),
+        "cmp_intro": (
+            "Välj en kommun eller ett län och vilka den ska jämföras med, och tryck Visa.",
+            "Choose a municipality or a county and whom to compare it with, and press Show.",
+        ),
+        "cmp_unknown_place": ("Koden {code} finns inte.", "There is no place with code {code}."),
+        "cmp_heading": ("Jämför: {name} {year}", "Compare: {name} {year}"),
+        "cmp_choices": ("Jämförelsens urval", "What to compare"),
+        "cmp_place": ("Kommun eller län", "Municipality or county"),
+        "cmp_group": ("Jämför med", "Compare with"),
+        "cmp_group_kommungrupp": (
+            "Samma kommungrupp (SKR 2023)",
+            "Same municipality group (SKR 2023)",
+        ),
+        "cmp_group_lan": ("Samma län", "Same county"),
+        "cmp_group_polisregion": ("Samma polisregion", "Same police region"),
+        "cmp_group_folkmangd": (
+            "Liknande folkmängd (halva till dubbla)",
+            "Similar population (half to double)",
+        ),
+        "cmp_group_egen": ("Eget urval", "Hand-picked"),
+        "cmp_group_lan_alla": ("Alla andra län", "Every other county"),
+        "cmp_label_kommungrupp": ("kommungrupp {code} {name}", "municipality group {code} {name}"),
+        "cmp_label_lan": ("kommunerna i {name}", "the municipalities of {name}"),
+        "cmp_label_polisregion": (
+            "kommunerna i polisregion {name}",
+            "the municipalities of police region {name}",
+        ),
+        "cmp_label_folkmangd": (
+            "kommuner med {low}–{high} invånare",
+            "municipalities with {low}–{high} inhabitants",
+        ),
+        "cmp_label_egen": ("eget urval ({n})", "hand-picked ({n})"),
+        "cmp_label_lan_alla": ("alla andra län", "every other county"),
+        "cmp_group_is": (
+            "Jämförelsegrupp: {group}, {n} utan den valda själv.",
+            "Peers: {group}, {n} not counting the chosen place itself.",
+        ),
+        "cmp_empty_group": (
+            "Jämförelsegruppen är tom: välj en annan grupp eller lägg till kommuner i urvalet.",
+            "The peer group is empty: choose another group or add places to the list.",
+        ),
+        "cmp_picked": ("Eget urval (koder eller namn)", "Hand-picked (codes or names)"),
+        "cmp_picked_help": (
+            "Kommaseparerat, till exempel 0115, Täby, 0120. Gäller när ”Eget urval” är valt.",
+            "Comma-separated, for example 0115, Täby, 0120. Used with “Hand-picked”.",
+        ),
+        "cmp_indicator_years": ("Indikator över tid", "Indicator over the years"),
+        "cmp_share_of_municipalities": ("{label} (andel kommuner)", "{label} (share)"),
+        "cmp_rank": ("{rank} av {n}", "{rank} of {n}"),
+        "cmp_not_reported": ("; {n} ej rapporterat", "; {n} not reported"),
+        "cmp_no_values": ("Inga värden", "No values"),
+        "cmp_share_text_all": ("{share} ({yes} av {n})", "{share} ({yes} of {n})"),
+        "cmp_share_text": (
+            "{share} ({yes} av {n} rapporterande)",
+            "{share} ({yes} of {n} reporting)",
+        ),
+        "cmp_median_text": (
+            "median {median} (P25 {p25} – P75 {p75}; min {low} – max {high}; {n} med värde)",
+            "median {median} (P25 {p25} – P75 {p75}; min {low} – max {high}; {n} with a value)",
+        ),
+        "cmp_national_share": ("{share} (av {n})", "{share} (of {n})"),
+        "cmp_national_median": ("median {median}", "median {median}"),
+        "cmp_peers_col": ("Jämförelsegruppen: {group}", "Peers: {group}"),
+        "cmp_rank_col": ("Rang", "Rank"),
+        "cmp_table_heading": (
+            "{name} jämfört med {group}",
+            "{name} compared with {group}",
+        ),
+        "cmp_dl_key": ("Nyckel", "Key"),
+        "cmp_dl_yes": ("Grupp: ja", "Peers: yes"),
+        "cmp_dl_base": ("Grupp: underlag", "Peers: base"),
+        "cmp_dl_share": ("Grupp: andel (%)", "Peers: share (%)"),
+        "cmp_dl_n": ("Grupp: antal med värde", "Peers: with a value"),
+        "cmp_dl_not_reported": ("Grupp: ej rapporterat", "Peers: not reported"),
+        "cmp_dl_rank": ("Rang", "Rank"),
+        "cmp_dl_rank_of": ("Rang av", "Rank of"),
+        "cmp_dl_national": ("Riket (andel % eller median)", "Sweden (share % or median)"),
+        "cmp_dl_national_base": ("Riket: underlag", "Sweden: base"),
+        "cmp_strip_section": ("Var står den i fördelningen?", "Where does it stand?"),
+        "cmp_strip_caption": (
+            "Varje rad är ett mått: jämförelsegruppen som punkter, {name} som romb och gruppens "
+            "median som streck. Samma siffror finns i tabellen ”{table}” ovan.",
+            "Each row is one measure: the peers as dots, {name} as a diamond and the peers' "
+            "median as a bar. The same figures are in the table “{table}” above.",
+        ),
+        "cmp_peers_legend": ("Jämförelsegruppen", "Peers"),
+        "cmp_median_legend": ("Gruppens median", "Peers' median"),
+        "cmp_years_heading": ("{label} över tid – {name}", "{label} over the years – {name}"),
+        "cmp_years_caption": (
+            "Diagrammet visar värdet år för år mot jämförelsegruppens andel eller median och "
+            "riket. Samma siffror finns i tabellen ”{table}” under diagrammet.",
+            "The chart shows the value year by year against the peers' share or median and the "
+            "nation. The same figures are in the table “{table}” below the chart.",
+        ),
+        "cmp_peers_share": ("Gruppens andel ja (%)", "Peers' share yes (%)"),
+        "cmp_peers_median": ("Gruppens median", "Peers' median"),
+        "cmp_nation_share": ("Rikets andel ja (%)", "Sweden's share yes (%)"),
+        "cmp_nation_median": ("Rikets median", "Sweden's median"),
+        "cmp_learn_heading": ("Lär av – {year}", "Learn from – {year}"),
+        "cmp_learn_note": (
+            "Kommunen saknar {n} av kraven. För varje krav: kommunerna i gruppen som uppfyller "
+            "det, de mest lika först (samma kommungrupp, sedan närmast i folkmängd).",
+            "The municipality lacks {n} of the requirements. For each: the peers that meet it, "
+            "the most similar first (same municipality group, then the closest population).",
+        ),
+        "cmp_learn_none": (
+            "Kommunen uppfyller alla krav som den rapporterat om.",
+            "The municipality meets every requirement it reported on.",
+        ),
+        "cmp_learn_not_reported": (
+            "Kommunen har ingen rapport för {year}: vad den saknar är inte känt.",
+            "The municipality has no report for {year}: what it lacks is not known.",
+        ),
+        "cmp_learn_note_county": (
+            "För varje krav som inte alla länets kommuner uppfyller: länen med högre andel, "
+            "högst först.",
+            "For each requirement not every municipality of the county meets: the counties with "
+            "a higher share, highest first.",
+        ),
+        "cmp_requirement": ("Krav", "Requirement"),
+        "cmp_learn_peer": ("Lär av", "Learn from"),
+        "cmp_group_col": ("Kommungrupp", "Municipality group"),
+        "cmp_same_group": ("Samma kommungrupp", "Same group"),
+        "cmp_share_col": ("Andel", "Share"),
+        "cmp_peers_heading": ("Jämförelsegruppen ({n})", "The peers ({n})"),
+        "cmp_link_municipality": ("Jämför med liknande kommuner", "Compare with similar"),
+        "cmp_link_county": ("Jämför länet med andra län", "Compare with other counties"),
+        "cmp_link_police_region": (
+            "Jämför kommunerna i polisregionen",
+            "Compare the municipalities of the police region",
+        ),
         # -- Medel (fund use) --
         "fund_page_heading": (
             "Medel – utvecklingsmedel {period}",
@@ -875,7 +1085,7 @@ def t(key: str, lang: Lang = DEFAULT_LANG, **fmt: object) -> str:
 
 def figure(key: str) -> Indicator:
     """The indicator, measure, fund figure or review flag called ``key`` (KeyError if none)."""
-    for table in (INDICATORS, MEASURES, FUND_MEASURES, FUND_FLAGS):
+    for table in (INDICATORS, MEASURES, FUND_MEASURES, FUND_FLAGS, COMPARE_MEASURES):
         if key in table:
             return table[key]
     raise KeyError(key)

@@ -147,6 +147,12 @@ def page(kod=None, year=None, lang=None, **_ignored):
                 href=state.region_href("polisregion", first["police_region"], year),
             ),
             f" · {t('population', lang)}: {_population(first['population'], lang)}",
+            " · ",
+            dcc.Link(
+                t("cmp_link_municipality", lang),
+                href=f"/jamfor?kod={code}&year={year}",
+                id="mu-compare-link",
+            ),
         ],
         className="lead-meta",
     )

@@ -86,6 +86,13 @@ def _tables(wh: data.Warehouse, st: dict, lang: Lang) -> dict:
     }
 
 
+def _first_member(tables: dict) -> str:
+    """A municipality of the region shown (the police region's comparison starts from it)."""
+    links = tables["members"].links
+    first = next(iter(links.values()))[0]
+    return first.split("kod=")[1].split("&")[0]
+
+
 def _region_options(wh: data.Warehouse, level: str, lang: Lang) -> list[tuple[str, str]]:
     """(code, name) of every county or police region, for the region select."""
     regions = data.regions(wh, LEVEL_TO_MART[level])
@@ -155,6 +162,20 @@ def page(niva=None, kod=None, year=None, sortera=None, ordning=None, lang=None, 
         [
             *head,
             html.H1(title, className="h3", id="rg-title"),
+            html.P(
+                dcc.Link(
+                    t("cmp_link_county", lang),
+                    href=f"/jamfor?niva=lan&kod={st['code']}&year={st['year']}",
+                    id="rg-compare-link",
+                )
+                if st["level"] == "lan"
+                else dcc.Link(
+                    t("cmp_link_police_region", lang),
+                    href=f"/jamfor?kod={_first_member(tables)}&year={st['year']}&grupp=polisregion",
+                    id="rg-compare-link",
+                ),
+                className="lead-meta",
+            ),
             picker,
             html.P(note, className="law-note") if note else None,
             definitions_list(DEFINED, lang, "rg"),

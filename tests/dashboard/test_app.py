@@ -57,7 +57,7 @@ def test_validation_layout_stays_small(client):
 
 def test_pages_are_registered_in_order(app):
     pages = sorted(dash.page_registry.values(), key=lambda p: p["order"])
-    assert [p["path"] for p in pages] == ["/", "/medel", "/kommun", "/region"]
+    assert [p["path"] for p in pages] == ["/", "/medel", "/kommun", "/region", "/jamfor"]
     assert all(p.get("name_en") for p in pages)
 
 
@@ -298,12 +298,19 @@ def test_navigation_keeps_the_chosen_year_and_nothing_else(app):
     hrefs = [
         li.children.href for li in nav_items(pages, "/region", "sv", "?niva=lan&kod=01&year=2023")
     ]
-    assert hrefs == ["/?year=2023", "/medel?year=2023", "/kommun?year=2023", "/region?year=2023"]
+    assert hrefs == [
+        "/?year=2023",
+        "/medel?year=2023",
+        "/kommun?year=2023",
+        "/region?year=2023",
+        "/jamfor?year=2023",
+    ]
     assert [li.children.href for li in nav_items(pages, "/", "sv", "?year=<script>")] == [
         "/",
         "/medel",
         "/kommun",
         "/region",
+        "/jamfor",
     ]
 
 

@@ -1,0 +1,15 @@
+-- Every municipality in every reporting year (Jämför over the years).
+select
+    municipality_code, municipality_name, county_code, county_name, police_region,
+    population, municipality_group, municipality_group_name, lat, lon, year,
+    has_report, submitted_at, is_late,
+    has_council, coordinator_fte, has_coordinator,
+    uses_est, uses_sspf,
+    has_situation_report, situation_report_updated_year, has_action_plan,
+    has_agreement, has_agreement_in_force, agreement_valid_to,
+    promises_count, has_promises, promises_fulfilled,
+    meets_legal_requirements, legal_requirements_apply,
+    spent_sek, granted_sek, paid_sek
+from mart_municipality_year
+where year between (select first_year from meta) and (select last_year from meta)
+order by year, municipality_code
