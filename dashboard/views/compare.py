@@ -71,7 +71,7 @@ def municipality_units(muni: pl.DataFrame, year: int, reference: dt.date) -> pl.
     )
 
 
-def county_units(units: pl.DataFrame, regions: pl.DataFrame) -> pl.DataFrame:
+def county_units(units: pl.DataFrame, regions: pl.DataFrame, level: str = "county") -> pl.DataFrame:
     """One row per county: yes/no indicators as the share (%) of its reporting municipalities,
     FTE per 10 000 over those that gave one, promises per reporting municipality, the fulfilled
     share of all its promises, money per inhabitant with county-level grants (``regions``:
@@ -98,7 +98,7 @@ def county_units(units: pl.DataFrame, regions: pl.DataFrame) -> pl.DataFrame:
         agreement_days_left=pl.col("agreement_days_left").median(),
         year=pl.col("year").first(),
     )
-    money = regions.filter(pl.col("level") == "county").select(
+    money = regions.filter(pl.col("level") == level).select(
         county_code=pl.col("region_code"),
         name=pl.col("region_name"),
         police_region=pl.lit(None, pl.String),
@@ -112,6 +112,13 @@ def county_units(units: pl.DataFrame, regions: pl.DataFrame) -> pl.DataFrame:
     )
     # a county with no reporting municipality has NaN from empty means: not reported
     return out.with_columns(pl.col(pl.Float64).fill_nan(None)).sort("code")
+
+
+def nation_unit(units: pl.DataFrame, regions: pl.DataFrame) -> dict:
+    """The nation as one more "county": its shares over every reporting municipality, its money
+    per inhabitant with every county-level grant (the national value of a county comparison)."""
+    whole = units.with_columns(county_code=pl.lit("SE"))
+    return county_units(whole, regions, level="nation").row(0, named=True)
 
 
 def peers(
@@ -190,10 +197,18 @@ def quantile(values: list[float], q: float) -> float | None:
     return ordered[lower] + (ordered[upper] - ordered[lower]) * (pos - lower)
 
 
-def compare(me: dict, group: pl.DataFrame, nation: pl.DataFrame, county_mode: bool) -> list[Row]:
+def compare(
+    me: dict,
+    group: pl.DataFrame,
+    nation: pl.DataFrame,
+    county_mode: bool,
+    national: dict | None = None,
+) -> list[Row]:
     """Every indicator: the place's value, the peers' summary, its rank, the national value.
 
-    ``nation`` is every unit of the level (all 290 municipalities, or all 21 counties)."""
+    ``nation`` is every unit of the level (all 290 municipalities, or all 21 counties); for
+    counties, ``national`` (``nation_unit``) gives the nation's own value of each indicator
+    rather than the median of the counties."""
     rows = []
     for key in (*BOOLS, *NUMBERS):
         lower = key in LOWER_IS_BETTER
@@ -201,7 +216,7 @@ def compare(me: dict, group: pl.DataFrame, nation: pl.DataFrame, county_mode: bo
         if key in BOOLS and not county_mode:
             # has_report is never NULL: every peer counts in its base
             known = [v for v in values if v is not None]
-            national = [v for v in nation[key].to_list() if v is not None]
+            answered = [v for v in nation[key].to_list() if v is not None]
             rows.append(
                 Row(
                     key,
@@ -212,15 +227,16 @@ def compare(me: dict, group: pl.DataFrame, nation: pl.DataFrame, county_mode: bo
                     peers_not_reported=len(values) - len(known),
                     peers_share=(sum(1 for v in known if v) / len(known) * 100) if known else None,
                     rank=rank(_number(me[key]), [_number(v) for v in values], lower),
-                    national=(sum(1 for v in national if v) / len(national) * 100)
-                    if national
+                    national=(sum(1 for v in answered if v) / len(answered) * 100)
+                    if answered
                     else None,
-                    national_base=len(national),
+                    national_base=len(answered),
                 )
             )
             continue
         known = [float(v) for v in values if v is not None]
-        national = [float(v) for v in nation[key].to_list() if v is not None]
+        everyone = [float(v) for v in nation[key].to_list() if v is not None]
+        national_value = _number(national[key]) if national is not None else quantile(everyone, 0.5)
         rows.append(
             Row(
                 key,
@@ -234,8 +250,8 @@ def compare(me: dict, group: pl.DataFrame, nation: pl.DataFrame, county_mode: bo
                 low=min(known) if known else None,
                 high=max(known) if known else None,
                 rank=rank(_number(me[key]), [_number(v) for v in values], lower),
-                national=quantile(national, 0.5),
-                national_base=len(national),
+                national=national_value,
+                national_base=len(everyone),
             )
         )
     return rows

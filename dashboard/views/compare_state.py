@@ -101,18 +101,25 @@ class Content:
         self.county_mode = st["level"] == "lan"
         self.today = dt.date.today()
 
-    def units_for(self, muni: pl.DataFrame, regions: pl.DataFrame | None, year: int):
+    def units_for(
+        self, muni: pl.DataFrame, regions: pl.DataFrame | None, year: int
+    ) -> tuple[pl.DataFrame, dict | None]:
+        """The units of the level in ``year``, and for counties the nation as a unit."""
         ref = reference_date(year, self.today, self.meta.last_year)
         units = cmp.municipality_units(muni, year, ref)
         if self.county_mode:
-            units = cmp.county_units(units, regions)
-        return units
+            return cmp.county_units(units, regions), cmp.nation_unit(units, regions)
+        return units, None
 
     @cached_property
-    def units(self) -> pl.DataFrame:
+    def _units(self) -> tuple[pl.DataFrame, dict | None]:
         year = self.st["year"]
         regions = data.region_year(self.wh, year) if self.county_mode else None
         return self.units_for(data.municipality_year(self.wh, year), regions, year)
+
+    @property
+    def units(self) -> pl.DataFrame:
+        return self._units[0]
 
     @cached_property
     def me(self) -> dict:
@@ -124,7 +131,7 @@ class Content:
 
     @cached_property
     def rows(self) -> list[cmp.Row]:
-        return cmp.compare(self.me, self.group, self.units, self.county_mode)
+        return cmp.compare(self.me, self.group, self.units, self.county_mode, self._units[1])
 
     @property
     def name(self) -> str:
@@ -159,13 +166,14 @@ class Content:
         for year in self.meta.years:
             muni = history.filter(pl.col("year") == year)
             regions = counties.filter(pl.col("year") == year) if counties is not None else None
-            units = self.units_for(muni, regions, year)
+            units, national = self.units_for(muni, regions, year)
             mine = units.filter(pl.col("code") == self.st["code"])
             if not mine.height:
                 continue
             me = mine.row(0, named=True)
             group = cmp.peers(units, self.st["code"], self.st["group"], self.st["picked"])
-            [row] = [r for r in cmp.compare(me, group, units, self.county_mode) if r.key == key]
+            rows = cmp.compare(me, group, units, self.county_mode, national)
+            [row] = [r for r in rows if r.key == key]
             if row.kind == "bool":
                 peers, base = row.peers_share, row.peers_base
             else:

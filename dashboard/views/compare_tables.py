@@ -84,13 +84,15 @@ def peers_text(row: cmp.Row, lang: Lang) -> str:
     )
 
 
-def national_text(row: cmp.Row, lang: Lang) -> str:
+def national_text(row: cmp.Row, lang: Lang, county_mode: bool = False) -> str:
     if row.national is None:
         return fmt.MISSING
     if row.kind == "bool":
         return t(
             "cmp_national_share", lang, share=fmt.percent1(row.national, lang), n=row.national_base
         )
+    if county_mode:  # the nation's own value, computed as a county's
+        return number_text(row.key, row.national, lang)
     return t("cmp_national_median", lang, median=number_text(row.key, row.national, lang))
 
 
@@ -111,7 +113,7 @@ def comparison_table(
             me: [value_text(r, lang) for r in rows],
             peers: [peers_text(r, lang) for r in rows],
             rank_col: [rank_text(r.rank, lang) for r in rows],
-            nation: [national_text(r, lang) for r in rows],
+            nation: [national_text(r, lang, county_mode) for r in rows],
         }
     )
 
@@ -156,10 +158,10 @@ def strip_figure(
     height = (1 - gap * (n - 1)) / n
     traces: list[dict] = []
     layout: dict = {
-        "height": 110 * n + 60,
-        "margin": {"l": 10, "r": 10, "t": 10, "b": 30},
+        "height": 110 * n + 80,
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 40},
         "showlegend": True,
-        "legend": {"orientation": "h", "y": -0.02, "yanchor": "top"},
+        "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
         "font": {"family": "system-ui, sans-serif", "size": 12},
         "separators": ", " if lang == "sv" else ".,",
     }
@@ -326,7 +328,8 @@ def years_figure(table: Table, key: str, county_mode: bool, lang: Lang) -> dict:
             },
         },
     ]
-    suffix = fmt.PERCENT_SUFFIX[lang] if is_bool or key == "promises_fulfilled_share" else ""
+    percent = key in cmp.BOOLS or key == "promises_fulfilled_share"
+    suffix = fmt.PERCENT_SUFFIX[lang] if percent else ""
     return {
         "data": traces,
         "layout": {
