@@ -85,7 +85,8 @@ def content_security_policy(script_hashes: list[str]) -> str:
         "default-src": ["'self'"],
         "script-src": ["'self'", *script_hashes],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
+        # blob: for plotly's own picture of a chart (Plotly.toImage: the map's print picture)
+        "img-src": ["'self'", "data:", "blob:"],
         "font-src": ["'self'"],
         "worker-src": ["blob:"],
         "connect-src": ["'self'"],

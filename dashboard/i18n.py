@@ -795,6 +795,9 @@ STRINGS: dict[str, Text] = {
         ),
         "cmp_national_share": ("{share} (av {n})", "{share} (of {n})"),
         "cmp_national_median": ("median {median}", "median {median}"),
+        "cmp_national_value": ("{value} (av {n})", "{value} (of {n})"),
+        "cmp_dl_value": ("{name}: värde (Ja = 1, Nej = 0)", "{name}: value (Yes = 1, No = 0)"),
+        "cmp_dl_answer": ("{name}: svar", "{name}: answer"),
         "cmp_peers_col": ("Jämförelsegruppen: {group}", "Peers: {group}"),
         "cmp_rank_col": ("Rang", "Rank"),
         "cmp_table_heading": (
@@ -897,8 +900,8 @@ STRINGS: dict[str, Text] = {
             "Bidrag på länsnivå (ingen kommun)",
             "County-level grants (no municipality)",
         ),
-        "fund_granted_share": ("Andel av beviljat", "Share of granted"),
-        "fund_population_share": ("Andel av befolkningen", "Share of population"),
+        "fund_granted_share": ("Andel av beviljat (%)", "Share of granted (%)"),
+        "fund_population_share": ("Andel av befolkningen (%)", "Share of population (%)"),
         "fund_gap": ("Skillnad (procentenheter)", "Gap (percentage points)"),
         "fund_gap_axis": (
             "Andel av beviljat minus andel av befolkningen (procentenheter)",
@@ -961,6 +964,10 @@ STRINGS: dict[str, Text] = {
             "more. “{none}” is a grey class of its own. The same figures are in the table "
             "“{table}”.",
         ),
+        "fund_map_picture": (
+            "Kartan som bild, för utskrift; siffrorna finns i tabellen ovan",
+            "The map as a picture, for print; the figures are in the table above",
+        ),
         "fund_none_granted": ("Inget beviljat", "Nothing granted"),
         "fund_none_paid": ("Inget utbetalt", "Nothing paid"),
         "fund_none_spent": ("Inget redovisat", "Nothing reported"),
@@ -970,9 +977,9 @@ STRINGS: dict[str, Text] = {
             "Granted per category, funding years {period}",
         ),
         "fund_granted_nation": ("Beviljat, riket", "Granted, Sweden"),
-        "fund_share_nation": ("Andel, riket", "Share, Sweden"),
+        "fund_share_nation": ("Andel, riket (%)", "Share, Sweden (%)"),
         "fund_granted_in": ("Beviljat, {name}", "Granted, {name}"),
-        "fund_share_in": ("Andel, {name}", "Share, {name}"),
+        "fund_share_in": ("Andel, {name} (%)", "Share, {name} (%)"),
         "fund_category_caption": (
             "Diagrammet visar varje kategoris andel av beviljade medel i riket och, när en region "
             "är vald, i regionen. Beloppen finns i tabellen ”{table}” under diagrammet.",
@@ -1001,18 +1008,17 @@ STRINGS: dict[str, Text] = {
         "fund_municipal_granted": ("Beviljat till kommuner", "Granted to municipalities"),
         "fund_equality": ("Lika per invånare", "Equal per inhabitant"),
         "fund_lorenz": ("Lorenzkurva", "Lorenz curve"),
-        "fund_lorenz_x": (
-            "Kumulativ andel av befolkningen (kommuner efter beviljat per invånare)",
-            "Cumulative share of population (municipalities by granted per inhabitant)",
-        ),
+        "fund_lorenz_x": ("Kumulativ andel av befolkningen", "Cumulative share of population"),
         "fund_lorenz_y": ("Kumulativ andel av beviljat", "Cumulative share of granted"),
         "fund_lorenz_caption": (
-            "Lorenzkurvan för kommunala bidrag under perioden: ju längre från diagonalen, desto "
-            "mer koncentrerade. Gini-koefficienten och antalet kommuner utan bidrag per år och "
-            "för perioden finns i tabellen ”{table}”.",
-            "The Lorenz curve of municipal grants over the period: the further from the diagonal, "
-            "the more concentrated. The Gini coefficient and the municipalities without a grant "
-            "per year and for the period are in the table “{table}”.",
+            "Lorenzkurvan för kommunala bidrag under perioden, kommunerna ordnade efter beviljat "
+            "per invånare: ju längre från diagonalen, desto mer koncentrerade. "
+            "Gini-koefficienten och antalet kommuner utan bidrag per år och för perioden finns i "
+            "tabellen ”{table}”.",
+            "The Lorenz curve of municipal grants over the period, municipalities ordered by "
+            "granted per inhabitant: the further from the diagonal, the more concentrated. The "
+            "Gini coefficient and the municipalities without a grant per year and for the period "
+            "are in the table “{table}”.",
         ),
         "fund_grants_section": ("Bidrag och granskningsflaggor", "Grants and review flags"),
         "fund_flags_heading": (

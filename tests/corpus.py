@@ -31,6 +31,10 @@ REVIEW_FLAGS = (
     "not_paid",
 )
 DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014"})
+# The template's Swedish labels of the coordination models (report-format.md, section 2) and of
+# a fulfilled citizen promise, as an XLSX report carries them.
+MODELS_SV = {"est": "est", "sspf": "sspf", "annan modell": "other"}
+FULFILLED_SV = "infriat"
 
 
 def reference_municipalities() -> list[dict]:
@@ -41,6 +45,17 @@ def reference_municipalities() -> list[dict]:
     for row in rows:
         row["population"] = int(row["population"])
     return rows
+
+
+def municipality_groups() -> dict[str, tuple[str, str]]:
+    """municipality code -> (group code, group name) of ``data/reference/municipality_groups.csv``
+    (SKR Kommungruppsindelning 2023)."""
+    path = ROOT / "data" / "reference" / "municipality_groups.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {
+            row["municipality_code"]: (row["group_code"], row["group_name"])
+            for row in csv.DictReader(handle)
+        }
 
 
 def _yes(value) -> bool:
@@ -70,6 +85,23 @@ def _amount(value) -> float:
         return float(value)
     text = str(value).replace("kr", "").replace("\xa0", "").replace("\u202f", "")
     return float(text.replace(" ", "").replace(",", "."))
+
+
+def _optional_number(value) -> float | None:
+    """A number the report may leave out (None or an empty cell); `1,5` reads as 1.5."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    return float(str(value).strip().replace(",", "."))
+
+
+def _models_from_cell(value) -> set[str]:
+    """An XLSX list cell of coordination models (`EST; SSPF`) as contract keys."""
+    if value is None:
+        return set()
+    parts = str(value).replace(",", ";").split(";")
+    return {MODELS_SV.get(p.strip().casefold(), p.strip().casefold()) for p in parts if p.strip()}
 
 
 def grant_id(value) -> str:
@@ -106,6 +138,23 @@ def facts_from_json(data: bytes) -> dict:
         "promises": len(r.get("citizen_promises") or []),
         "projects": projects,
         "spent": sum(p["spent"] for p in projects),
+        **_comparison_from_json(r),
+    }
+
+
+def _comparison_from_json(r: dict) -> dict:
+    """What the peer comparison needs beyond the fields above (INDICATORS.md, "Per municipality
+    and year"): the coordinator FTE (None when left out), the coordination models, the year the
+    situation report was updated (None when left out) and the fulfilled promises."""
+    council, situation = r["council"], r["situation_report"]
+    updated = situation.get("updated_year")
+    return {
+        "coordinator_fte": _optional_number(council.get("coordinator_fte")),
+        "models": {str(m).strip().casefold() for m in council.get("coordination_models") or []},
+        "situation_updated": int(updated) if updated not in (None, "") else None,
+        "promises_fulfilled": sum(
+            1 for p in r.get("citizen_promises") or [] if p["status"] == "fulfilled"
+        ),
     }
 
 
@@ -136,6 +185,8 @@ def facts_from_xlsx(data: bytes) -> dict:
         for p in table("Projekt")
     ]
     submitted = fields.get("inskickad")
+    promise_rows = table("Medborgarlöften")
+    updated = fields.get("lägesbild uppdaterad år")
     return {
         "code": str(fields["kommunkod"]).split(".")[0].zfill(4),
         "year": int(float(fields["rapportår"])),
@@ -146,10 +197,34 @@ def facts_from_xlsx(data: bytes) -> dict:
         "agreement": agreement,
         "valid_from": _date(fields["giltig från"]) if agreement else None,
         "valid_to": _date(fields["giltig till"]) if agreement else None,
-        "promises": len(table("Medborgarlöften")),
+        "promises": len(promise_rows),
         "projects": projects,
         "spent": sum(p["spent"] for p in projects),
+        "coordinator_fte": _optional_number(fields.get("samordnare (årsarbetare)")),
+        "models": _models_from_cell(fields.get("samordningsmodeller")),
+        "situation_updated": int(float(updated)) if updated not in (None, "") else None,
+        "promises_fulfilled": sum(
+            1 for p in promise_rows if str(p["status"] or "").strip().casefold() == FULFILLED_SV
+        ),
     }
+
+
+def inbox_and_manifest(
+    inbox: Path, scratch: Path, seed: int, years: Iterable[int]
+) -> tuple[dict, dict[str, bytes]]:
+    """The generator's manifest of a seeded inbox and the inbox's files (name -> bytes).
+
+    The manifest comes from generating the same seed again into ``scratch``; that the files agree
+    byte for byte is checked, so the manifest describes exactly what the warehouse was built from.
+    """
+    from pipelines.demo import generate
+
+    snapshot = {p.name: p.read_bytes() for p in sorted(inbox.iterdir())}
+    manifest = generate(scratch, seed=seed, years=range(min(years), max(years) + 1))
+    again = {p.name: p.read_bytes() for p in sorted(scratch.iterdir())}
+    if again != snapshot:
+        raise AssertionError(f"{inbox} is not what seed {seed} generates")
+    return manifest, snapshot
 
 
 def current_reports(manifest: dict, snapshot: dict[str, bytes]) -> dict[tuple[str, int], dict]:

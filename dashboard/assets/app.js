@@ -147,3 +147,46 @@ function whenReady(start) {
     }
     whenReady(start);
 })();
+
+// A map is a WebGL canvas, and a canvas prints blank. Where the page has an <img class=
+// "map-print" data-map="ID">, that image is kept as a picture of the map ID (Plotly.toImage, a
+// second, static drawing) a moment after each drawing, and the print style sheet shows it in
+// place of the map. data-ready says that the picture is of the map as it is now.
+(function () {
+    const pending = new WeakMap();
+    function snapshot(img, gd) {
+        clearTimeout(pending.get(img));
+        img.removeAttribute("data-ready");
+        pending.set(img, setTimeout(function () {
+            if (!window.Plotly || !gd.isConnected) {
+                return;
+            }
+            const width = gd.clientWidth || 700;
+            const height = gd.clientHeight || 640;
+            window.Plotly.toImage(gd, {format: "png", width: width, height: height})
+                .then(function (url) {
+                    img.src = url;
+                    img.setAttribute("data-ready", "true");
+                })
+                .catch(function () { /* no picture: the print shows the map's frame */ });
+        }, 600));
+    }
+    function attach() {
+        document.querySelectorAll("img.map-print[data-map]").forEach(function (img) {
+            const gd = document.querySelector("#" + img.dataset.map + " .js-plotly-plot");
+            if (!gd || !gd.on || gd.bfPrintPicture === img) {
+                return;
+            }
+            gd.bfPrintPicture = img;
+            gd.on("plotly_afterplot", function () { snapshot(img, gd); });
+            if (gd._fullLayout) {
+                snapshot(img, gd);
+            }
+        });
+    }
+    function start() {
+        new MutationObserver(attach).observe(document.body, {childList: true, subtree: true});
+        attach();
+    }
+    whenReady(start);
+})();

@@ -87,6 +87,7 @@ def skeleton() -> html.Div:
             *(html.Button(id=i) for i in ("md-show", "md-pack", "md-print")),
             dcc.Download(id="md-pack-download"),
             html.Div(id="md-map-caption"),
+            html.P(id="md-selection"),
             dcc.Graph(id="md-map"),
         ]
     )
@@ -155,7 +156,7 @@ def _controls(wh: data.Warehouse, meta: data.Meta, st: dict, lang: Lang) -> html
                 "md-region",
                 t("fund_region_filter", lang),
                 fstate.region_options(wh, st["level"], lang),
-                st["region"] or "",
+                st["region"] or fstate.ALL,
             ),
             md=5,
         ),
@@ -166,13 +167,16 @@ def _controls(wh: data.Warehouse, meta: data.Meta, st: dict, lang: Lang) -> html
                 "md-category",
                 t("fund_category", lang),
                 fstate.category_options(lang),
-                st["category"] or "",
+                st["category"] or fstate.ALL,
             ),
             md=4,
         ),
         dbc.Col(
             labelled_select(
-                "md-flag", t("fund_flag_filter", lang), fstate.flag_options(lang), st["flag"] or ""
+                "md-flag",
+                t("fund_flag_filter", lang),
+                fstate.flag_options(lang),
+                st["flag"] or fstate.ALL,
             ),
             md=3,
         ),
@@ -286,6 +290,12 @@ def _map_section(content, st: dict, table_caption: str, points: bool, lang: Lang
                     md=4,
                 ),
                 className="mb-2 no-print",
+            ),
+            # for paper: the map's canvas prints blank (assets/app.js keeps this picture of it)
+            html.Img(
+                className="map-print",
+                alt=t("fund_map_picture", lang),
+                **{"data-map": "md-map"},
             ),
             captioned_chart(
                 dcc.Graph(
@@ -418,7 +428,7 @@ def region_choices(level_value, current, lang_value):
     level = state.parse_level(level_value)
     options = fstate.region_options(context.warehouse(), level, lang_or_default(lang_value))
     keep = level == current.get("level") and current.get("region")
-    return select_options(options), current["region"] if keep else ""
+    return select_options(options), current["region"] if keep else fstate.ALL
 
 
 @callback(
@@ -457,23 +467,28 @@ def navigate(clicks, level, year_from, year_to, region, category, flag, search, 
     Output("md-map", "figure"),
     Output("md-map-caption", "children"),
     Output("md-url", "search"),
+    Output("md-state", "data"),
+    Output("md-selection", "children"),
     Input("md-measure", "value"),
     State("md-state", "data"),
     State("lang", "value"),
     prevent_initial_call=True,
 )
 def recolour(measure, current, lang_value):
-    """Another measure on the map: only colours, hover text and legend change (a Patch)."""
+    """Another measure on the map: only colours, hover text and legend change (a Patch); the
+    URL, the stated selection and the state the downloads and the pack use follow it."""
     lang = lang_or_default(lang_value)
     wh = context.warehouse()
     st = fstate.parse(wh, data.meta(wh), fstate.as_query({**(current or {}), "measure": measure}))
     content = fstate.Content(wh, st, lang)
     points = geo_url(context.geo_dir(), st["level"]) is None
-    caption = fstate.map_caption(st, content.table("allocation").caption, lang)
+    caption = fstate.map_caption(st, view.allocation_caption(st, lang), lang)
     return (
         map_patch(content.map_values(st["measure"], points), points, lang),
         caption,
         fstate.query(st),
+        st,
+        fstate.selection_text(wh, st, lang),
     )
 
 

@@ -16,6 +16,7 @@ indicators are its share in percent over its reporting municipalities).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import polars as pl
@@ -67,7 +68,19 @@ def municipality_units(muni: pl.DataFrame, year: int, reference: dt.date) -> pl.
         situation_report_age=(pl.col("year") - pl.col("situation_report_updated_year")).cast(
             pl.Float64
         ),
-        agreement_days_left=pl.when(pl.col("has_agreement")).then(days).cast(pl.Float64),
+        agreement_days_left=pl.when(pl.col("has_agreement"))
+        .then(days)
+        .cast(
+            pl.Float64
+        ),  # Where a number applies to a report: a value missing there was left out of the report
+        # ("ej rapporterat"); elsewhere it does not exist (no agreement: no days left).
+        applies_coordinator_fte_per_10k=pl.col("has_report"),
+        applies_promises_count=pl.col("has_report"),
+        applies_promises_fulfilled_share=(pl.col("promises_count") > 0).fill_null(False),
+        applies_granted_per_inhabitant=pl.lit(True),
+        applies_spent_per_inhabitant=pl.col("has_report"),
+        applies_situation_report_age=pl.col("has_situation_report").fill_null(False),
+        applies_agreement_days_left=pl.col("has_agreement").fill_null(False),
     )
 
 
@@ -80,8 +93,10 @@ def county_units(units: pl.DataFrame, regions: pl.DataFrame, level: str = "count
         (pl.col(k).cast(pl.Float64).mean() * 100).alias(k) for k in BOOLS if k != "has_report"
     ]
     with_fte = pl.col("coordinator_fte_per_10k").is_not_null()
+    bases = [pl.col(k).count().alias(f"base_{k}") for k in (*BOOLS, *NUMBERS)]
     out = units.group_by("county_code").agg(
         *shares,
+        *bases,
         has_report=pl.col("has_report").cast(pl.Float64).mean() * 100,
         population=pl.col("population").sum(),
         coordinator_fte_per_10k=(
@@ -142,7 +157,8 @@ def peers(
 
 
 def population_band(population: int) -> tuple[int, int]:
-    return round(population * BAND[0]), round(population * BAND[1])
+    """The whole numbers of inhabitants from half to twice ``population``, both included."""
+    return math.ceil(population * BAND[0]), math.floor(population * BAND[1])
 
 
 def rank(value: float | None, others: list[float | None], lower_is_better: bool) -> tuple | None:
@@ -155,7 +171,7 @@ def rank(value: float | None, others: list[float | None], lower_is_better: bool)
     return better + 1, len(values) + 1
 
 
-def _number(value: object) -> float | None:
+def as_number(value: object) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool):
@@ -226,7 +242,7 @@ def compare(
                     peers_base=len(known),
                     peers_not_reported=len(values) - len(known),
                     peers_share=(sum(1 for v in known if v) / len(known) * 100) if known else None,
-                    rank=rank(_number(me[key]), [_number(v) for v in values], lower),
+                    rank=rank(as_number(me[key]), [as_number(v) for v in values], lower),
                     national=(sum(1 for v in answered if v) / len(answered) * 100)
                     if answered
                     else None,
@@ -236,22 +252,35 @@ def compare(
             continue
         known = [float(v) for v in values if v is not None]
         everyone = [float(v) for v in nation[key].to_list() if v is not None]
-        national_value = _number(national[key]) if national is not None else quantile(everyone, 0.5)
+        # Apart are the peers that did not report; a peer that reported without a value (no
+        # promises, no agreement) is neither a value nor "not reported".
+        if county_mode:
+            not_reported = len(values) - len(known)
+        else:
+            applies = f"applies_{key}"
+            applies_col = pl.col(applies) if applies in group.columns else pl.col("has_report")
+            not_reported = group.filter(
+                pl.col(key).is_null() & (~pl.col("has_report") | applies_col)
+            ).height
+        national_value = (
+            as_number(national[key]) if national is not None else quantile(everyone, 0.5)
+        )
         rows.append(
             Row(
                 key,
                 "number",
-                _number(me[key]),
+                as_number(me[key]),
                 peers_n=len(known),
-                peers_not_reported=len(values) - len(known),
+                peers_not_reported=not_reported,
                 median=quantile(known, 0.5),
                 p25=quantile(known, 0.25),
                 p75=quantile(known, 0.75),
                 low=min(known) if known else None,
                 high=max(known) if known else None,
-                rank=rank(_number(me[key]), [_number(v) for v in values], lower),
+                rank=rank(as_number(me[key]), [as_number(v) for v in values], lower),
                 national=national_value,
-                national_base=len(everyone),
+                # a county comparison: the nation's own base (its municipalities with a value)
+                national_base=national[f"base_{key}"] if national is not None else len(everyone),
             )
         )
     return rows

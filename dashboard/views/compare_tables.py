@@ -12,6 +12,7 @@ from dashboard import fmt
 from dashboard.components.table import Table
 from dashboard.i18n import Lang, figure, status_label, t
 from dashboard.views import compare as cmp
+from dashboard.views.compare import as_number
 
 DOT, ME, MEDIAN = "#56b4e9", "#d55e00", "#000000"
 
@@ -91,8 +92,9 @@ def national_text(row: cmp.Row, lang: Lang, county_mode: bool = False) -> str:
         return t(
             "cmp_national_share", lang, share=fmt.percent1(row.national, lang), n=row.national_base
         )
-    if county_mode:  # the nation's own value, computed as a county's
-        return number_text(row.key, row.national, lang)
+    if county_mode:  # the nation's own value, computed as a county's, with its base
+        value = number_text(row.key, row.national, lang)
+        return t("cmp_national_value", lang, value=value, n=row.national_base)
     return t("cmp_national_median", lang, median=number_text(row.key, row.national, lang))
 
 
@@ -124,7 +126,11 @@ def comparison_table(
         {
             ind: [label(r.key, lang, county_mode) for r in rows],
             t("cmp_dl_key", lang): [r.key for r in rows],
-            me: [value_text(r, lang) if r.kind == "bool" else num(r.value) for r in rows],
+            # numbers stay numbers; a yes/no answer as 1 / 0 here and in words beside it
+            t("cmp_dl_value", lang, name=me): [num(as_number(r.value)) for r in rows],
+            t("cmp_dl_answer", lang, name=me): [
+                value_text(r, lang) if r.kind == "bool" else None for r in rows
+            ],
             t("cmp_dl_yes", lang): [r.peers_yes for r in rows],
             t("cmp_dl_base", lang): [r.peers_base for r in rows],
             t("cmp_dl_share", lang): [r.peers_share for r in rows],

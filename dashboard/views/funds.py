@@ -55,8 +55,8 @@ def region_href(level: str, code: str, year: int) -> str:
 def allocation_table(
     alloc: pl.DataFrame, nation: dict, level: str, year_from: int, year_to: int, lang: Lang
 ) -> Table:
-    """One row per region (Swedish order), then county-level grants (municipality level: they
-    belong to no municipality) and the nation's total, so that the column sums can be checked."""
+    """The nation's total, county-level grants at municipality level (they belong to no
+    municipality), then one row per region (Swedish order): the column sums can be checked."""
     rows = alloc.sort(fmt.swedish_order("region_name"))
     name_col = region_word(level, lang)
     # (column of the frame, display label, kind) in display order
@@ -74,12 +74,22 @@ def allocation_table(
         ("population_share", t("fund_population_share", lang), "percent1"),
         ("share_gap_pp", t("fund_gap", lang), "points1"),
     ]
-    records = rows.to_dicts()
+    regions = rows.to_dicts()
     if level == "polisregion":
-        for r in records:
+        for r in regions:
             r["region_name"] = f"{t('police_region', lang)} {r['region_name']}"
     pop, granted = nation["population"], nation["granted_sek"]
     county_level = nation["county_level_granted_sek"] or 0.0
+    # The totals come first, so that the first page of a long table (and its print) holds them.
+    records = [
+        {
+            **nation,
+            "region_name": t("nation", lang),
+            "population_share": 1.0,
+            "granted_share": 1.0 if granted else None,
+            "share_gap_pp": None,
+        }
+    ]
     if level == "kommun":
         records.append(
             {
@@ -89,15 +99,8 @@ def allocation_table(
                 "granted_share": county_level / granted if granted else None,
             }
         )
-    records.append(
-        {
-            **nation,
-            "region_name": t("nation", lang),
-            "population_share": 1.0,
-            "granted_share": 1.0 if granted else None,
-            "share_gap_pp": None,
-        }
-    )
+    n_totals = len(records)
+    records += regions
     cols: dict[str, list] = {}
     for column, label, kind in spec:
         values = [r.get(column) for r in records]
@@ -106,11 +109,16 @@ def allocation_table(
         cols[label] = values
     frame = pl.DataFrame(cols, strict=False)
     kinds = {label: kind for _, label, kind in spec if kind != "text"}
-    links = {name_col: [region_href(level, c, year_to) for c in rows["region_code"]]}
-    caption = t(
-        "fund_alloc_heading", lang, unit=name_col.lower(), period=period(year_from, year_to)
-    )
+    links = {
+        name_col: [None] * n_totals + [region_href(level, c, year_to) for c in rows["region_code"]]
+    }
+    caption = allocation_caption({"level": level, "from": year_from, "to": year_to}, lang)
     return Table("allocation", caption, frame, kinds=kinds, links=links)  # type: ignore[arg-type]
+
+
+def allocation_caption(st: dict, lang: Lang) -> str:
+    unit = region_word(st["level"], lang).lower()
+    return t("fund_alloc_heading", lang, unit=unit, period=period(st["from"], st["to"]))
 
 
 def gap_figure(alloc: pl.DataFrame, level: str, lang: Lang) -> dict:
@@ -330,7 +338,11 @@ def trend_figure(table: Table, lang: Lang) -> dict:
             "height": 340,
             "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
             "xaxis": {"dtick": 1, "tickformat": "d"},
-            "yaxis": {"title": {"text": "Mkr" if lang == "sv" else "MSEK"}, "rangemode": "tozero"},
+            "yaxis": {
+                "title": {"text": "Mkr" if lang == "sv" else "MSEK"},
+                "rangemode": "tozero",
+                "automargin": True,
+            },
             "legend": {"orientation": "h", "y": -0.15},
             "font": {"family": "system-ui, sans-serif", "size": 13},
             "separators": ", " if lang == "sv" else ".,",
@@ -404,12 +416,14 @@ def lorenz_figure(lorenz: pl.DataFrame, gini: float | None, lang: Lang) -> dict:
                 "title": {"text": t("fund_lorenz_x", lang)},
                 "range": [0, 100],
                 "ticksuffix": suffix,
+                "automargin": True,
             },
             "yaxis": {
                 "title": {"text": t("fund_lorenz_y", lang)},
                 "range": [0, 100],
                 "ticksuffix": suffix,
                 "scaleanchor": "x",
+                "automargin": True,
             },
             "legend": {"orientation": "h", "y": -0.2},
             "annotations": [

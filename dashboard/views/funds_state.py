@@ -19,6 +19,9 @@ from dashboard.views import funds as view
 from pipelines.contract import ENUMS
 
 DEFAULT_LEVEL = "lan"
+# The value of the "all" choice of a filter: a select needs a value of its own for it (an empty
+# value would select the hidden placeholder option dbc.Select adds).
+ALL = "alla"
 URL_KEYS = {
     "level": "niva",
     "from": "fran",
@@ -81,11 +84,9 @@ def query(st: dict) -> str:
 def ignored(raw: dict, st: dict) -> list[tuple[str, str, str]]:
     """The URL parameters the view could not use as given."""
     used = as_query(st)
-    checks = {
-        k: (raw.get(k), used.get(k)) for k in ("niva", "matt", "region", "kategori", "flagga")
-    }
-    for key in ("fran", "till"):
-        checks[key] = (raw.get(key), used.get(key))
+    given = {k: (None if state.first(v) == ALL else v) for k, v in raw.items()}
+    names = ("niva", "matt", "region", "kategori", "flagga", "fran", "till")
+    checks = {k: (given.get(k), used.get(k)) for k in names}
     if raw.get("year") not in (None, "") and not raw.get("fran") and not raw.get("till"):
         checks["year"] = (raw.get("year"), used.get("till"))
     return state.ignored(checks)
@@ -101,7 +102,7 @@ def region_options(wh: data.Warehouse, level: str, lang: Lang) -> list[tuple[str
         pairs = list(zip(rows["region_code"], rows["region_name"], strict=True))
         if level == "polisregion":
             pairs = [(c, f"{t('police_region', lang)} {n}") for c, n in pairs]
-    return [("", t("fund_whole_nation", lang)), *pairs]
+    return [(ALL, t("fund_whole_nation", lang)), *pairs]
 
 
 def category_options(lang: Lang) -> list[tuple[str, str]]:
@@ -109,11 +110,11 @@ def category_options(lang: Lang) -> list[tuple[str, str]]:
         ((k, enum_label("focus_area", k, lang)) for k in ENUMS["focus_area"]),
         key=lambda kv: fmt.swedish_key(kv[1]),
     )
-    return [("", t("fund_all_categories", lang)), *options]
+    return [(ALL, t("fund_all_categories", lang)), *options]
 
 
 def flag_options(lang: Lang) -> list[tuple[str, str]]:
-    return [("", t("fund_all_flags", lang)), *((k, f.label(lang)) for k, f in FUND_FLAGS.items())]
+    return [(ALL, t("fund_all_flags", lang)), *((k, f.label(lang)) for k, f in FUND_FLAGS.items())]
 
 
 def region_name(wh: data.Warehouse, st: dict, lang: Lang) -> str | None:
@@ -266,7 +267,8 @@ class Content:
         return view.map_values(self._allocation, muni, self.st["level"], measure, self.lang, points)
 
     def grant_href(self, grant_id: str) -> str:
-        return "/medel" + query({**self.st, "grant": grant_id}) + "#ursprung"
+        # not the map's measure: it changes without a new page, and would go stale in the link
+        return "/medel" + query({**self.st, "grant": grant_id, "measure": "granted"}) + "#ursprung"
 
     def trend_frame(self) -> tuple[pl.DataFrame, str]:
         region = self.region
