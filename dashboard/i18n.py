@@ -1025,7 +1025,10 @@ STRINGS: dict[str, Text] = {
             "Granskningsflaggor per {unit}, bidragsår {period}",
             "Review flags per {unit}, funding years {period}",
         ),
-        "fund_grants_count": ("Antal bidrag", "Grants"),
+        "fund_grants_count": (
+            "Antal bidrag (beviljat mer än 0 kr)",
+            "Grants (more than 0 granted)",
+        ),
         "fund_grants_heading": ("Bidrag, bidragsår {period}", "Grants, funding years {period}"),
         "fund_grants_filter_note": (
             "Listan följer urvalet ovan (region, kategori, flagga, sökord). Välj ett diarienummer "
@@ -1078,7 +1081,11 @@ STRINGS: dict[str, Text] = {
         "fund_pack_filters": ("Urval", "Selection"),
         "fund_pack_version": ("Datalagrets version", "Warehouse version"),
         "fund_pack_built": ("Datalagret byggt (UTC)", "Warehouse built (UTC)"),
-        "fund_pack_figures": ("Nyckeltal", "Key figures"),
+        "fund_pack_figures": (
+            "Nyckeltal, hela riket, bidragsår {period}",
+            "Key figures, all of Sweden, funding years {period}",
+        ),
+        "fund_rejected_count": ("Avslagna ansökningar (beviljat 0 kr)", "Applications refused"),
     }.items()
 }
 

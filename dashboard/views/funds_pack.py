@@ -14,6 +14,7 @@ import io
 
 import polars as pl
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from dashboard import data, export, fmt
@@ -27,6 +28,7 @@ def summary_figures(content: fstate.Content, lang: Lang) -> list[tuple[str, obje
     """(label, value, kind) of the page's key figures for the state's range."""
     nation = content.nation
     conc = content.range_concentration() or {}
+    granted = content.grants().filter(pl.col("amount_granted_sek") > 0)
     return [
         (view.money_label("applied", lang), nation["applied_sek"], "sek"),
         (view.money_label("granted", lang), nation["granted_sek"], "sek"),
@@ -36,7 +38,8 @@ def summary_figures(content: fstate.Content, lang: Lang) -> list[tuple[str, obje
         (view.per_inhabitant_label("granted", lang), nation["granted_per_inhabitant"], "number"),
         (t("fund_gini", lang), conc.get("gini"), "number3"),
         (t("fund_without", lang), conc.get("municipalities_without_grant"), "int"),
-        (t("fund_grants_count", lang), content.grants().height, "int"),
+        (t("fund_grants_count", lang), granted.height, "int"),
+        (t("fund_rejected_count", lang), content.grants().height - granted.height, "int"),
     ]
 
 
@@ -108,47 +111,54 @@ def _pct(part: float | None, whole: float | None) -> float | None:
     return None if part is None or not whole else part / whole * 100
 
 
-def _sheet(wb: Workbook, title: str, frame: pl.DataFrame, head: list[list] | None = None) -> None:
+def _cell(ws, value: object, bold: bool = False, size: int | None = None, fmt_: str | None = None):
+    """A write-only cell with a style (write-only sheets take styled values as such cells)."""
+    cell = WriteOnlyCell(ws, value=value)
+    if bold or size:
+        cell.font = Font(bold=bold, size=size or 11)
+    if fmt_:
+        cell.number_format = fmt_
+    return cell
+
+
+def _sheet(wb: Workbook, title: str, frame: pl.DataFrame, caption: str) -> None:
+    """A sheet with the table's caption, its header (bold, frozen) and its rows as typed cells."""
     ws = wb.create_sheet(title[:31])
-    for row in head or []:
-        ws.append([export.neutralise(v) for v in row])
-    ws.append([export.neutralise(c) for c in frame.columns])
-    ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+    ws.freeze_panes = "B4"  # below the caption, the blank row and the header; beside the names
+    ws.append([_cell(ws, export.neutralise(caption), bold=True)])
+    ws.append([])
+    ws.append([_cell(ws, export.neutralise(c), bold=True) for c in frame.columns])
     for row in frame.iter_rows():
         ws.append([export.xlsx_cell(v) for v in row])
-    ws.freeze_panes = ws.cell(row=ws.max_row - frame.height + 1, column=2)
 
 
 def review_pack(content: fstate.Content, meta: data.Meta) -> str:
-    """The pack as base64 (for ``dcc.Download``)."""
+    """The pack as base64 (for ``dcc.Download``). Write-only sheets: the pack of every
+    municipality over the years is thousands of rows, and openpyxl's normal sheets are slow."""
     lang = content.lang
-    wb = Workbook()
-    ws = wb.active
-    ws.title = t("fund_pack_summary", lang)
-    ws.append([t("fund_pack_title", lang, period=content.span)])
-    ws["A1"].font = Font(bold=True, size=14)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(t("fund_pack_summary", lang))
+    ws.column_dimensions["A"].width = 42
+    ws.column_dimensions["B"].width = 36
+    ws.append([_cell(ws, t("fund_pack_title", lang, period=content.span), bold=True, size=14)])
     if meta.synthetic:
-        ws.append([t("fund_pack_synthetic", lang)])
+        ws.append([_cell(ws, t("fund_pack_synthetic", lang), bold=True)])
     ws.append([])
-    ws.append([t("fund_pack_filters", lang)])
+    ws.append([_cell(ws, t("fund_pack_filters", lang), bold=True)])
     for label, value in fstate.selection(content.wh, content.st, lang):
         ws.append([label, export.neutralise(value)])
     ws.append([t("fund_pack_version", lang), meta.version])
+    built = meta.built_at.replace(tzinfo=None) if meta.built_at else None
+    ws.append([t("fund_pack_built", lang), _cell(ws, built, fmt_="yyyy-mm-dd hh:mm")])
+    ws.append([])
     ws.append(
         [
-            t("fund_pack_built", lang),
-            meta.built_at.replace(tzinfo=None) if meta.built_at else None,
+            _cell(ws, t("fund_pack_figures", lang, period=content.span), bold=True),
+            _cell(ws, t("value", lang), bold=True),
         ]
     )
-    ws.cell(row=ws.max_row, column=2).number_format = "yyyy-mm-dd hh:mm"
-    ws.append([])
-    ws.append([t("fund_pack_figures", lang), t("value", lang)])
     for label, value, kind in summary_figures(content, lang):
-        ws.append([label, value])
-        if kind == "sek":
-            ws.cell(row=ws.max_row, column=2).number_format = "# ##0"
-    ws.column_dimensions["A"].width = 42
-    ws.column_dimensions["B"].width = 36
+        ws.append([label, _cell(ws, value, fmt_="# ##0" if kind == "sek" else None)])
     tables = (
         (t("fund_pack_regions", lang), "allocation"),
         (t("fund_pack_grants", lang), "grants"),
@@ -156,7 +166,7 @@ def review_pack(content: fstate.Content, meta: data.Meta) -> str:
     )
     for title, name in tables:
         table = content.table(name)
-        _sheet(wb, title, table.download_frame, [[table.caption], []])
+        _sheet(wb, title, table.download_frame, table.caption)
     buf = io.BytesIO()
     wb.save(buf)
     return base64.b64encode(buf.getvalue()).decode("ascii")

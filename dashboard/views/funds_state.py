@@ -8,6 +8,7 @@ the page's queries once each, lazily, so that a download builds only the table i
 from __future__ import annotations
 
 from functools import cached_property
+from urllib.parse import quote
 
 import polars as pl
 
@@ -266,9 +267,14 @@ class Content:
         muni = data.municipality_year(self.wh, self.st["to"])
         return view.map_values(self._allocation, muni, self.st["level"], measure, self.lang, points)
 
-    def grant_href(self, grant_id: str) -> str:
+    @cached_property
+    def _grant_base(self) -> str:
         # not the map's measure: it changes without a new page, and would go stale in the link
-        return "/medel" + query({**self.st, "grant": grant_id, "measure": "granted"}) + "#ursprung"
+        base = "/medel" + query({**self.st, "grant": None, "measure": "granted"})
+        return base + ("&" if "?" in base else "?") + "bidrag="
+
+    def grant_href(self, grant_id: str) -> str:
+        return self._grant_base + quote(grant_id, safe="") + "#ursprung"
 
     def trend_frame(self) -> tuple[pl.DataFrame, str]:
         region = self.region
