@@ -1025,6 +1025,7 @@ STRINGS: dict[str, Text] = {
             "Granskningsflaggor per {unit}, bidragsår {period}",
             "Review flags per {unit}, funding years {period}",
         ),
+        "fund_decisions_count": ("Antal beslut", "Decisions"),
         "fund_grants_count": (
             "Antal bidrag (beviljat mer än 0 kr)",
             "Grants (more than 0 granted)",

@@ -569,7 +569,7 @@ def flag_table(grants: pl.DataFrame, level: str, lang: Lang, span: str) -> Table
         names = [f"{t('police_region', lang)} {n}" for n in names]
     cols: dict[str, list] = {
         word: [*names, t("nation", lang)],
-        t("fund_grants_count", lang): [*per["grants"].to_list(), total["grants"][0]],
+        t("fund_decisions_count", lang): [*per["grants"].to_list(), total["grants"][0]],
     }
     for f in FLAGS:
         cols[FUND_FLAGS[f].label(lang)] = [*per[f].to_list(), total[f][0]]

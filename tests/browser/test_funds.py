@@ -93,6 +93,7 @@ class Files:
             "gini": gini(municipal, population),
             "without": sum(1 for code in population if municipal.get(code, 0) <= 0),
             "grants": len(grants),
+            "grants_with_money": sum(1 for g in grants if g["granted"] > 0),
         }
 
     def region_of(self, level: str) -> dict[str, str]:
@@ -382,7 +383,8 @@ def test_the_review_pack_holds_the_sheets_and_totals(server, page, browser_log, 
         "Beviljat per invånare (kr)": nation["per_inhabitant"],
         "Gini-koefficient": nation["gini"],
         "Kommuner utan bidrag": nation["without"],
-        "Antal bidrag": nation["grants"],
+        "Antal bidrag (beviljat mer än 0 kr)": nation["grants_with_money"],
+        "Avslagna ansökningar (beviljat 0 kr)": nation["grants"] - nation["grants_with_money"],
     }
     assert {k: pairs[k] for k in expected} == pytest.approx(expected, rel=1e-9)
 
@@ -417,7 +419,7 @@ def test_the_review_pack_holds_the_sheets_and_totals(server, page, browser_log, 
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for g in files.in_range(year_from, year_to):
         for name in (county_name[g["county_code"]], "Riket"):
-            counts[name]["Antal bidrag"] += 1
+            counts[name]["Antal beslut"] += 1
             counts[name]["Utbetalt mer än beviljat"] += g["paid"] > g["granted"]
             counts[name]["Beviljat mer än sökt"] += g["granted"] > g["applied"]
             counts[name]["Redovisat mer än utbetalt"] += spent.get(g["grant_id"], 0) > g["paid"]

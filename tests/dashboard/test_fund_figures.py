@@ -387,7 +387,7 @@ def test_the_flag_counts_per_region_on_the_page_match_the_files(corpus, flags, w
                 counts[0] += 1
                 for i, flag in enumerate(FLAGS, start=1):
                     counts[i] += bool(row[flag])
-    columns = [t("fund_grants_count", "sv"), *(FUND_FLAGS[f].label("sv") for f in FLAGS)]
+    columns = [t("fund_decisions_count", "sv"), *(FUND_FLAGS[f].label("sv") for f in FLAGS)]
     word = t("police_region" if police else "county", "sv")
     got = {r[word]: [r[c] for c in columns] for r in table.iter_rows(named=True)}
     assert got == dict(expected)
