@@ -15,10 +15,11 @@ What is measured, against the real server (``python -m dashboard``: gunicorn, tw
 
 * every callback: a scripted Chromium session drives the pages (years, indicators, levels,
   filter, a click on the map, a profile, a region, sorting, downloads; on Medel the level and the
-  funding years with "Visa", the map's measure, a table's CSV and the review pack) and records
-  each request body Dash posts to ``/_dash-update-component``; each distinct one is then posted
-  again 30 times. The pages router is told apart by the page's query too (``/medel`` and
-  ``/medel?niva=kommun&fran=...`` are different layouts to build).
+  funding years with "Visa", the map's measure, a table's CSV and the review pack; on Jämför a
+  municipality, another peer group with "Visa", the level to counties and back, the comparison's
+  CSV) and records each request body Dash posts to ``/_dash-update-component``; each distinct one
+  is then posted again 30 times. The pages router is told apart by the page's query too
+  (``/medel`` and ``/medel?niva=kommun&fran=...`` are different layouts to build).
   The time is the round trip on 127.0.0.1, so it includes Dash's dispatch, the queries, the JSON
   serialisation and the compression: the honest server time. The bytes are those sent (brotli, as
   Chromium asks) and, in brackets, the JSON before compression.
@@ -67,6 +68,7 @@ CHROMIUM_ARGS = [
 ACCEPT_ENCODING = "gzip, deflate, br, zstd"  # what Chromium sends
 PLOTLY_PATH = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 KIRUNA = "2584"  # the largest municipality: a click near its centre cannot miss it
+UPPLANDS_VASBY = "0114"  # Jämför: a municipality with a municipality group of 40-odd peers
 
 TARGET_P95_MS = {"1x": 150, "10x": 300}
 TARGET_RECOLOUR_BYTES = 20_000
@@ -88,6 +90,8 @@ CALLBACKS = {
     "md-map": "funds.recolour",
     "md-region": "funds.region_choices",
     "md-pack-download": "funds.download_pack",
+    "cp-nav": "compare.navigate",
+    "cp-code": "compare.level_choices",
 }
 
 
@@ -419,6 +423,7 @@ def session(browser, base: str, warehouse: Path) -> dict[str, dict]:
         wait_settled(page)
         download(page, "#_pages_content")
         funds_session(page, base)
+        compare_session(page, base)
     finally:
         context.close()
     return bodies
@@ -445,6 +450,20 @@ def funds_session(page, base: str) -> None:
     download(page, "#_pages_content")
     with page.expect_download():
         page.click("#md-pack")
+
+
+def compare_session(page, base: str) -> None:
+    """Jämför: a municipality against its municipality group, then its county with "Visa"; the
+    level to counties and back (each lists its places and peer groups); the comparison's CSV."""
+    open_page(page, f"{base}/jamfor?kod={UPPLANDS_VASBY}")
+    page.select_option("#cp-group", "lan")
+    show(page, "cp-show")
+    page.wait_for_url("**grupp=lan**")
+    page.wait_for_selector("#cp-group-text:has-text('kommunerna i')")
+    wait_settled(page)
+    choose(page, "cp-level", "lan")
+    choose(page, "cp-level", "kommun")
+    download(page, "#_pages_content")
 
 
 def year_redraw_ms(browser, base: str, year: int) -> float:

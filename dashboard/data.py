@@ -227,5 +227,5 @@ def municipality_years(wh: Warehouse) -> pl.DataFrame:
 
 
 def county_years(wh: Warehouse) -> pl.DataFrame:
-    """``mart_region_year``'s counties in every reporting year."""
+    """``mart_region_year``'s counties and the nation in every reporting year."""
     return wh.query("county_years")

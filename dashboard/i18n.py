@@ -862,6 +862,7 @@ STRINGS: dict[str, Text] = {
         "cmp_share_col": ("Andel", "Share"),
         "cmp_peers_heading": ("Jämförelsegruppen ({n})", "The peers ({n})"),
         "cmp_link_municipality": ("Jämför med liknande kommuner", "Compare with similar"),
+        "cmp_picked_left_out": ("jämförelsen utan den", "the comparison without it"),
         "cmp_link_county": ("Jämför länet med andra län", "Compare with other counties"),
         "cmp_link_police_region": (
             "Jämför kommunerna i polisregionen",

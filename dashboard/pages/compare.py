@@ -100,7 +100,7 @@ def _picker(wh: data.Warehouse, meta: data.Meta, st: dict, lang: Lang) -> html.S
                     dcc.Input(
                         id="cp-picked",
                         type="text",
-                        value=",".join(st["picked"]),
+                        value=",".join([*st["picked"], *st["unknown"]]),
                         className="form-control",
                         maxLength=400,
                     ),
@@ -147,7 +147,7 @@ def page(lang=None, **query):
     head = [
         dcc.Location(id="cp-nav", refresh="callback-nav"),
         dcc.Store(id="cp-state", data=st),
-        ignored_notice(cstate.ignored(query, st), lang),
+        ignored_notice(cstate.ignored(query, st, lang), lang),
     ]
     picker = _picker(wh, meta, st, lang)
     if st["code"] is None:
@@ -308,28 +308,10 @@ def navigate(clicks, level, code, year, group, picked, indicator):
         "kod": code,
         "year": year,
         "grupp": group,
-        "urval": picked,
+        "urval": picked,  # names typed become codes (compare_state.resolve_picked)
         "ind": indicator,
     }
-    # names typed in the hand-picked list become codes
-    if isinstance(picked, str) and picked.strip():
-        raw["urval"] = ",".join(_codes_of(wh, level, picked))
     return cstate.href(cstate.parse(wh, data.meta(wh), raw))
-
-
-def _codes_of(wh: data.Warehouse, level: str, text: str) -> list[str]:
-    options = cstate.place_options(wh, "lan" if level == "lan" else "kommun")
-    by_name = {}
-    for code, label in options:
-        by_name[label.lower()] = code
-        by_name[label.split(" (")[0].lower()] = code
-        by_name[code] = code
-    out = []
-    for part in text.replace(";", ",").split(","):
-        key = part.strip().lower()
-        if key in by_name:
-            out.append(by_name[key])
-    return out
 
 
 @callback(

@@ -42,12 +42,22 @@ COUNTY_GROUPS = ("lan_alla", "egen")
 BAND = (0.5, 2.0)
 
 
-def municipality_units(muni: pl.DataFrame, year: int, reference: dt.date) -> pl.DataFrame:
-    """One row per municipality of ``mart_municipality_year`` for a year, with every indicator.
+def reference_dates(latest_year: int, today: dt.date) -> pl.Expr:
+    """The date each year's agreement is judged on (as ``views.municipality.reference_date``):
+    today for the current and the latest reporting year, 31 December for an earlier one."""
+    year = pl.col("year")
+    return (
+        pl.when((year >= today.year) | (year == latest_year))
+        .then(pl.lit(today))
+        .otherwise(pl.date(year, 12, 31))
+    )
 
-    ``reference`` is the date the agreement's days left are counted from (today for the latest
-    year, 31 December for an earlier one, as on the Kommun page)."""
-    days = (pl.col("agreement_valid_to") - pl.lit(reference)).dt.total_days()
+
+def municipality_units(muni: pl.DataFrame, latest_year: int, today: dt.date) -> pl.DataFrame:
+    """One row per municipality and year of ``mart_municipality_year`` rows, every indicator.
+
+    The agreement's days left are counted from ``reference_dates``."""
+    days = (pl.col("agreement_valid_to") - reference_dates(latest_year, today)).dt.total_days()
     return muni.select(
         *[pl.col(k) for k in BOOLS],
         code=pl.col("municipality_code"),
@@ -57,7 +67,7 @@ def municipality_units(muni: pl.DataFrame, year: int, reference: dt.date) -> pl.
         group=pl.col("municipality_group"),
         group_name=pl.col("municipality_group_name"),
         population=pl.col("population"),
-        year=pl.lit(year),
+        year=pl.col("year"),
         coordinator_fte_per_10k=pl.col("coordinator_fte") / pl.col("population") * 10_000,
         promises_count=pl.col("promises_count").cast(pl.Float64),
         promises_fulfilled_share=pl.when(pl.col("promises_count") > 0).then(
@@ -68,11 +78,8 @@ def municipality_units(muni: pl.DataFrame, year: int, reference: dt.date) -> pl.
         situation_report_age=(pl.col("year") - pl.col("situation_report_updated_year")).cast(
             pl.Float64
         ),
-        agreement_days_left=pl.when(pl.col("has_agreement"))
-        .then(days)
-        .cast(
-            pl.Float64
-        ),  # Where a number applies to a report: a value missing there was left out of the report
+        agreement_days_left=pl.when(pl.col("has_agreement")).then(days).cast(pl.Float64),
+        # Where a number applies to a report: a value missing there was left out of the report
         # ("ej rapporterat"); elsewhere it does not exist (no agreement: no days left).
         applies_coordinator_fte_per_10k=pl.col("has_report"),
         applies_promises_count=pl.col("has_report"),
@@ -94,7 +101,7 @@ def county_units(units: pl.DataFrame, regions: pl.DataFrame, level: str = "count
     ]
     with_fte = pl.col("coordinator_fte_per_10k").is_not_null()
     bases = [pl.col(k).count().alias(f"base_{k}") for k in (*BOOLS, *NUMBERS)]
-    out = units.group_by("county_code").agg(
+    out = units.group_by("year", "county_code").agg(
         *shares,
         *bases,
         has_report=pl.col("has_report").cast(pl.Float64).mean() * 100,
@@ -111,29 +118,30 @@ def county_units(units: pl.DataFrame, regions: pl.DataFrame, level: str = "count
         ),
         situation_report_age=pl.col("situation_report_age").median(),
         agreement_days_left=pl.col("agreement_days_left").median(),
-        year=pl.col("year").first(),
     )
     money = regions.filter(pl.col("level") == level).select(
+        "year",
         county_code=pl.col("region_code"),
         name=pl.col("region_name"),
         police_region=pl.lit(None, pl.String),
         granted_per_inhabitant=pl.col("granted_per_inhabitant"),
         spent_per_inhabitant=pl.col("spent_per_inhabitant"),
     )
-    out = out.join(money, on="county_code", how="left").with_columns(
+    out = out.join(money, on=["year", "county_code"], how="left").with_columns(
         code=pl.col("county_code"),
         group=pl.lit(None, pl.String),
         group_name=pl.lit(None, pl.String),
     )
     # a county with no reporting municipality has NaN from empty means: not reported
-    return out.with_columns(pl.col(pl.Float64).fill_nan(None)).sort("code")
+    return out.with_columns(pl.col(pl.Float64).fill_nan(None)).sort("year", "code")
 
 
-def nation_unit(units: pl.DataFrame, regions: pl.DataFrame) -> dict:
-    """The nation as one more "county": its shares over every reporting municipality, its money
-    per inhabitant with every county-level grant (the national value of a county comparison)."""
+def nation_units(units: pl.DataFrame, regions: pl.DataFrame) -> pl.DataFrame:
+    """The nation as one more "county" per year: its shares over every reporting municipality,
+    its money per inhabitant with every county-level grant (a county comparison's "Riket")."""
     whole = units.with_columns(county_code=pl.lit("SE"))
-    return county_units(whole, regions, level="nation").row(0, named=True)
+    regions = regions.with_columns(region_code=pl.lit("SE"))
+    return county_units(whole, regions, level="nation")
 
 
 def peers(

@@ -16,7 +16,6 @@ from dashboard.components.table import Table
 from dashboard.i18n import Lang, t
 from dashboard.views import compare as cmp
 from dashboard.views import compare_tables as tables
-from dashboard.views.municipality import reference_date
 
 LEVELS = ("kommun", "lan")
 DEFAULT_INDICATOR = "meets_legal_requirements"
@@ -31,11 +30,7 @@ def parse(wh: data.Warehouse, meta: data.Meta, query: dict) -> dict:
     else:
         codes = data.municipalities(wh)["municipality_code"].to_list()
     groups = cmp.COUNTY_GROUPS if county_mode else cmp.GROUPS
-    picked_raw = state.first(query.get("urval"))
-    picked = []
-    if isinstance(picked_raw, str):
-        wanted = [c.strip() for c in picked_raw.replace(";", ",").split(",") if c.strip()]
-        picked = [c for c in dict.fromkeys(wanted) if c in set(codes)][:MAX_PICKED]
+    picked, unknown = resolve_picked(wh, level, state.first(query.get("urval")))
     code = state.parse_code(query.get("kod"), codes)
     group = state.parse_choice(query.get("grupp"), groups, groups[0])
     indicator = state.parse_choice(query.get("ind"), (*cmp.BOOLS, *cmp.NUMBERS), DEFAULT_INDICATOR)
@@ -45,8 +40,33 @@ def parse(wh: data.Warehouse, meta: data.Meta, query: dict) -> dict:
         "year": state.parse_year(query.get("year"), meta.years),
         "group": group,
         "picked": [c for c in picked if c != code],
+        "unknown": unknown,
         "indicator": indicator,
     }
+
+
+def resolve_picked(wh: data.Warehouse, level: str, text: object) -> tuple[list[str], list[str]]:
+    """The hand-picked list, codes or names (any case) separated by commas: (the codes found, in
+    order and once each, at most ``MAX_PICKED``; the parts that name no place, as given)."""
+    if not isinstance(text, str):
+        return [], []
+    by_key: dict[str, str] = {}
+    for code, label in place_options(wh, level):
+        by_key[code] = code
+        by_key[label.lower()] = code
+        by_key[label.split(" (")[0].lower()] = code
+    found: list[str] = []
+    unknown: list[str] = []
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()[:40]
+        if not part:
+            continue
+        code = by_key.get(part) or by_key.get(part.lower())
+        if code is None:
+            unknown.append(part)
+        elif code not in found:
+            found.append(code)
+    return found[:MAX_PICKED], unknown[:10]
 
 
 def query(st: dict) -> str:
@@ -56,7 +76,10 @@ def query(st: dict) -> str:
             "kod": st["code"],
             "year": st["year"],
             "grupp": st["group"],
-            "urval": ",".join(st["picked"]) if st["group"] == "egen" else None,
+            # the parts that named no place stay in the link, so that it says so again
+            "urval": ",".join([*st["picked"], *st.get("unknown", [])])
+            if st["group"] == "egen"
+            else None,
             "ind": None if st["indicator"] == DEFAULT_INDICATOR else st["indicator"],
         }
     )
@@ -66,8 +89,9 @@ def href(st: dict) -> str:
     return "/jamfor" + query(st)
 
 
-def ignored(raw: dict, st: dict) -> list[tuple[str, str, str]]:
-    return state.ignored(
+def ignored(raw: dict, st: dict, lang: Lang = "sv") -> list[tuple[str, str, str]]:
+    """The URL's values the view could not use, the hand-picked parts that name no place too."""
+    found = state.ignored(
         {
             "niva": (raw.get("niva"), st["level"]),
             "year": (raw.get("year"), st["year"]),
@@ -75,6 +99,9 @@ def ignored(raw: dict, st: dict) -> list[tuple[str, str, str]]:
             "ind": (raw.get("ind"), st["indicator"]),
         }
     )
+    if st["group"] == "egen":
+        found += [("urval", part, t("cmp_picked_left_out", lang)) for part in st["unknown"]]
+    return found
 
 
 def place_options(wh: data.Warehouse, level: str) -> list[tuple[str, str]]:
@@ -101,21 +128,18 @@ class Content:
         self.county_mode = st["level"] == "lan"
         self.today = dt.date.today()
 
-    def units_for(
-        self, muni: pl.DataFrame, regions: pl.DataFrame | None, year: int
-    ) -> tuple[pl.DataFrame, dict | None]:
-        """The units of the level in ``year``, and for counties the nation as a unit."""
-        ref = reference_date(year, self.today, self.meta.last_year)
-        units = cmp.municipality_units(muni, year, ref)
-        if self.county_mode:
-            return cmp.county_units(units, regions), cmp.nation_unit(units, regions)
-        return units, None
-
     @cached_property
     def _units(self) -> tuple[pl.DataFrame, dict | None]:
+        """The units of the level in the year, and for counties the nation as a unit."""
         year = self.st["year"]
-        regions = data.region_year(self.wh, year) if self.county_mode else None
-        return self.units_for(data.municipality_year(self.wh, year), regions, year)
+        units = cmp.municipality_units(
+            data.municipality_year(self.wh, year), self.meta.last_year, self.today
+        )
+        if not self.county_mode:
+            return units, None
+        regions = data.region_year(self.wh, year)
+        national = cmp.nation_units(units, regions).row(0, named=True)
+        return cmp.county_units(units, regions), national
 
     @property
     def units(self) -> pl.DataFrame:
@@ -159,35 +183,31 @@ class Content:
         return t("cmp_label_lan_alla", lang)
 
     def series(self) -> list[dict]:
-        """This place and its peers, year by year, for the chosen indicator."""
-        key, out = self.st["indicator"], []
-        history = data.municipality_years(self.wh)
-        counties = data.county_years(self.wh) if self.county_mode else None
-        for year in self.meta.years:
-            muni = history.filter(pl.col("year") == year)
-            regions = counties.filter(pl.col("year") == year) if counties is not None else None
-            units, national = self.units_for(muni, regions, year)
-            mine = units.filter(pl.col("code") == self.st["code"])
-            if not mine.height:
-                continue
-            me = mine.row(0, named=True)
-            group = cmp.peers(units, self.st["code"], self.st["group"], self.st["picked"])
-            rows = cmp.compare(me, group, units, self.county_mode, national)
-            [row] = [r for r in rows if r.key == key]
-            if row.kind == "bool":
-                peers, base = row.peers_share, row.peers_base
-            else:
-                peers, base = row.median, row.peers_n
-            out.append(
-                {
-                    "year": year,
-                    "value": row.value,
-                    "peers": peers,
-                    "base": base,
-                    "national": row.national,
-                }
-            )
-        return out
+        """This place against its peers (the same places every year) and the nation, year by
+        year, for the chosen indicator: all years at once, so that the cost does not grow with
+        a comparison per year."""
+        key = self.st["indicator"]
+        units = cmp.municipality_units(
+            data.municipality_years(self.wh), self.meta.last_year, self.today
+        )
+        national = None
+        if self.county_mode:
+            regions = data.county_years(self.wh)
+            national = cmp.nation_units(units, regions).select("year", national=pl.col(key))
+            units = cmp.county_units(units, regions)
+        mine = units.filter(pl.col("code") == self.st["code"]).select("year", value=pl.col(key))
+        peers = units.filter(pl.col("code").is_in(self.group["code"].to_list()))
+        value = pl.col(key)
+        if key in cmp.BOOLS and not self.county_mode:
+            # the share of "yes" over those with an answer (not reported counted apart)
+            summary = pl.when(value.count() > 0).then(value.sum() / value.count() * 100)
+        else:
+            summary = value.median()
+        by_year = peers.group_by("year").agg(peers=summary, base=value.count())
+        if national is None:
+            national = units.group_by("year").agg(national=summary)
+        rows = mine.join(by_year, on="year", how="left").join(national, on="year", how="left")
+        return rows.sort("year").to_dicts()
 
     def table(self, name: str) -> Table:
         lang, st = self.lang, self.st

@@ -13,6 +13,7 @@ region, population band), the comparison's figures from the reports and register
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -21,6 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 import openpyxl
 import pytest
 from browser_support import choose, open_page, show, wait_settled
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from test_overview import dom_table, whole_table
 from test_pages import severe_violations
 
@@ -51,6 +53,10 @@ GRAPHS = ("cp-strip", "cp-years")
 CONTROLS = ("cp-level", "cp-code", "cp-year", "cp-group", "cp-picked", "cp-ind")
 GRAPHS_DRAWN = """ids => ids.every(id => document.querySelector(`#${id} .main-svg`))"""
 ON_SHOW = "() => document.activeElement.id === 'cp-show'"
+VIEW_IS = """([title, text]) => {
+    const h1 = document.getElementById('cp-title'), group = document.getElementById('cp-group-text');
+    return !!(h1 && group && h1.innerText === title && group.innerText === text);
+}"""
 # The hand-picked list as a reader types it: names (any case, with or without the code shown in
 # the select) and codes, and the place itself, which is never its own peer.
 TYPED = "Dorotea, 2161, ljusnarsberg, Stockholm (0180), 2262, Sorsele"
@@ -112,10 +118,15 @@ def group_label(files, code: str, year: int, group: str, n: int) -> str:
     return f"kommuner med {thousands(low)}–{thousands(high)} invånare"
 
 
-def group_text(files, code: str, year: int, group: str) -> str:
+def group_text(label: str, n: int) -> str:
+    return f"Jämförelsegrupp: {label}, {n} utan den valda själv."
+
+
+def view_of(files, code: str, year: int, group: str) -> tuple[str, str]:
+    """The heading and the peer group sentence of a comparison."""
     _, peers, _ = expected_for(files, code, year, group)
     label = group_label(files, code, year, group, len(peers))
-    return f"Jämförelsegrupp: {label}, {len(peers)} utan den valda själv."
+    return f"Jämför: {name_of(files, code, year)} {year}", group_text(label, len(peers))
 
 
 def expected_peers(files, code: str, year: int, group: str) -> list[list[str]]:
@@ -152,17 +163,34 @@ def controls(page) -> dict[str, str]:
     return {i: page.input_value(f"#{i}") for i in CONTROLS}
 
 
-def opened(page, title: str) -> None:
-    """Wait for the view "Visa" (or a link) opened: its heading, nothing in flight, the graphs."""
-    page.wait_for_selector(f"#cp-title:text-is('{title}')")
+def opened(page, view: tuple[str, str]) -> None:
+    """Wait for the comparison ``view`` (heading, peer group sentence) that "Visa" or a link
+    opened, then for nothing in flight and the graphs drawn."""
+    with contextlib.suppress(PlaywrightTimeoutError):  # the assertion says what is shown instead
+        page.wait_for_function(VIEW_IS, arg=list(view), timeout=15_000)
+    assert (page.inner_text("#cp-title"), page.inner_text("#cp-group-text")) == view
     wait_settled(page)
     page.wait_for_function(GRAPHS_DRAWN, arg=list(GRAPHS))
 
 
-def press_show(page, title: str) -> None:
+def level_listed(page, level: str) -> None:
+    """Wait until the groups of ``level`` are listed (the answer to a new level is drawn)."""
+    first = {"kommun": "kommungrupp", "lan": "lan_alla"}[level]
+    page.wait_for_selector(f"#cp-group option[value='{first}']", state="attached")
+    wait_settled(page)
+
+
+def choose_level(page, level: str) -> None:
+    choose(page, "cp-level", level)
+    level_listed(page, level)
+
+
+def press_show(page, view: tuple[str, str]) -> None:
+    """Press "Visa": the URL changes, ``view`` opens, the focus is back on "Visa" (WCAG 2.4.3)."""
+    before = page.url
     show(page, "cp-show")
-    opened(page, title)
-    # the focus comes back to "Visa" in the new view (WCAG 2.4.3)
+    page.wait_for_url(lambda url: url != before)
+    opened(page, view)
     page.wait_for_function(ON_SHOW, timeout=5000)
 
 
@@ -234,14 +262,13 @@ def test_each_peer_group_opens_from_the_selects(
     open_page(page, server.url + "/jamfor")
     assert page.inner_text("#_pages_content h1") == "Jämför"
     if level == "lan":
-        choose(page, "cp-level", "lan")  # the places and groups of the level come at once
+        choose_level(page, "lan")  # the places and groups of the level come at once
     page.select_option("#cp-code", code)
     page.select_option("#cp-year", str(year))
     page.select_option("#cp-group", group)
     # Choosing opens nothing by itself (WCAG 3.2.2); "Visa" opens the chosen comparison.
     assert page.url == server.url + "/jamfor"
-    title = f"Jämför: {name_of(files, code, year)} {year}"
-    press_show(page, title)
+    press_show(page, view_of(files, code, year, group))
     expected_query = {"kod": code, "year": str(year), "grupp": group}
     if level == "lan":
         expected_query["niva"] = "lan"
@@ -254,7 +281,6 @@ def test_each_peer_group_opens_from_the_selects(
         "cp-picked": "",
         "cp-ind": "meets_legal_requirements",
     }
-    assert page.inner_text("#cp-group-text") == group_text(files, code, year, group)
     peers = every_row(page, "peers")
     assert peers["header"] == (
         ["Län", "Folkmängd"] if level == "lan" else ["Kommun", "Kommungrupp", "Folkmängd"]
@@ -270,7 +296,7 @@ def test_a_hand_picked_list_of_names_and_codes(server, page, browser_log, files)
     open_page(page, server.url + f"/jamfor?kod={code}&year={year}")
     page.select_option("#cp-group", "egen")
     page.fill("#cp-picked", TYPED)
-    press_show(page, f"Jämför: {name_of(files, code, year)} {year}")
+    press_show(page, view_of(files, code, year, "egen"))
     # The names became codes, in the order typed; the place itself is not its own peer.
     assert query_of(page.url) == {
         "kod": code,
@@ -279,10 +305,16 @@ def test_a_hand_picked_list_of_names_and_codes(server, page, browser_log, files)
         "urval": ",".join(PICKED[code]),
     }
     assert page.input_value("#cp-picked") == ",".join(PICKED[code])
-    assert page.inner_text("#cp-group-text") == group_text(files, code, year, "egen")
     assert every_row(page, "peers")["rows"] == expected_peers(files, code, year, "egen")
     check_comparison_shown(page, files, code, year, "egen")
     browser_log.assert_clean()
+
+
+def options(page, select: str) -> list[str]:
+    """The values a reader can choose (not dbc.Select's hidden empty placeholder)."""
+    return page.eval_on_selector_all(
+        f"#{select} option:not([hidden])", "os => os.map(o => o.value)"
+    )
 
 
 def test_a_level_and_back_keeps_the_view_s_choices(server, page, browser_log, files):
@@ -291,15 +323,12 @@ def test_a_level_and_back_keeps_the_view_s_choices(server, page, browser_log, fi
     code, year = COMPLETE
     path = f"/jamfor?kod={code}&year={year}&grupp=folkmangd"
     open_page(page, server.url + path)
-    choose(page, "cp-level", "lan")
-    assert page.eval_on_selector_all("#cp-group option", "os => os.map(o => o.value)") == [
-        "lan_alla",
-        "egen",
-    ]
-    counties = page.eval_on_selector_all("#cp-code option", "os => os.map(o => o.value)")
+    choose_level(page, "lan")
+    assert options(page, "cp-group") == ["lan_alla", "egen"]
+    counties = options(page, "cp-code")
     assert sorted(counties) == sorted(c for c in files(year, county=True) if c != "SE")
-    choose(page, "cp-level", "kommun")
-    assert controls(page) | {"cp-picked": ""} == {
+    choose_level(page, "kommun")
+    assert controls(page) == {
         "cp-level": "kommun",
         "cp-code": code,
         "cp-year": str(year),
@@ -328,8 +357,9 @@ def test_a_typed_name_that_matches_nothing_is_not_dropped_silently(server, page,
     open_page(page, server.url + "/jamfor?kod=0114&year=2024")
     page.select_option("#cp-group", "egen")
     page.fill("#cp-picked", "Vallentuna, Sorsel, Täby")
-    press_show(page, "Jämför: Upplands Väsby (0114) 2024")
-    assert query_of(page.url)["urval"] == "0115,0160"
+    press_show(page, ("Jämför: Upplands Väsby (0114) 2024", group_text("eget urval (2)", 2)))
+    # the comparison is over the places it knows (whatever the link keeps of the rest)
+    assert [c for c in query_of(page.url)["urval"].split(",") if c.isdigit()] == ["0115", "0160"]
     said = page.evaluate(
         """() => {
             const copy = document.getElementById('_pages_content').cloneNode(true);
@@ -352,7 +382,7 @@ def test_a_copied_link_reopens_the_same_comparison(server, browser, page, browse
     page.select_option("#cp-group", "egen")
     page.fill("#cp-picked", ", ".join(PICKED[code]))
     page.select_option("#cp-ind", "agreement_days_left")
-    press_show(page, f"Jämför: {name_of(files, code, year)} {year}")
+    press_show(page, view_of(files, code, year, "egen"))
     assert query_of(page.url) == {
         "kod": code,
         "year": str(year),
@@ -378,7 +408,7 @@ def test_a_copied_link_reopens_the_same_comparison(server, browser, page, browse
     try:
         other = fresh.new_page()
         open_page(other, url)
-        opened(other, before["title"])
+        opened(other, (before["title"], before["group"]))
         assert view(other) == before
     finally:
         fresh.close()
@@ -415,11 +445,10 @@ def test_kommun_and_region_link_to_the_same_place_and_year(
     else:
         code, group = asked["kod"], "kommungrupp"
         assert got == {"kod": code, "year": str(year)}
-    opened(page, f"Jämför: {name_of(files, code, year)} {year}")
+    opened(page, view_of(files, code, year, group))
     assert controls(page)["cp-code"] == code
     assert controls(page)["cp-year"] == str(year)
     assert controls(page)["cp-group"] == group
-    assert page.inner_text("#cp-group-text") == group_text(files, code, year, group)
     assert every_row(page, "peers")["rows"] == expected_peers(files, code, year, group)
     browser_log.assert_clean()
 
@@ -459,7 +488,7 @@ def test_the_keyboard_alone_opens_a_comparison(server, page, browser_log, files)
     # Arrow keys change the level: its counties and groups come at once, nothing opens.
     with page.expect_request(lambda r: "_dash-update-component" in r.url):
         page.keyboard.press("ArrowDown")  # Kommun -> Län
-    wait_settled(page)
+    level_listed(page, "lan")
     assert (page.input_value("#cp-level"), active(page)) == ("lan", "cp-level")
     assert page.input_value("#cp-group") == "lan_alla"
     chosen = {}
@@ -480,7 +509,7 @@ def test_the_keyboard_alone_opens_a_comparison(server, page, browser_log, files)
     page.keyboard.press("Enter")
     county, county_year = chosen["cp-code"], chosen["cp-year"]
     page.wait_for_url(re.compile(rf"niva=lan&kod={county}&year={county_year}"))
-    opened(page, f"Jämför: {name_of(files, county, int(county_year))} {county_year}")
+    opened(page, view_of(files, county, int(county_year), "lan_alla"))
     page.wait_for_function(ON_SHOW, timeout=5000)
     assert query_of(page.url) == {
         "niva": "lan",
@@ -533,7 +562,7 @@ def test_the_comparison_download_holds_the_rows_on_screen(
     path = f"/jamfor?kod={code}&year={year}&grupp={group}" + ("&niva=lan" if county else "")
     open_page(page, server.url + path)
     name = name_of(files, code, year)
-    opened(page, f"Jämför: {name} {year}")
+    opened(page, view_of(files, code, year, group))
     shown = dom_table(page, "table-compare-comparison")
     filename, data = download(page, "comparison")
     assert filename == f"jamfor_comparison_{code}_{year}_{group}.csv"
