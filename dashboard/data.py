@@ -229,3 +229,16 @@ def municipality_years(wh: Warehouse) -> pl.DataFrame:
 def county_years(wh: Warehouse) -> pl.DataFrame:
     """``mart_region_year``'s counties and the nation in every reporting year."""
     return wh.query("county_years")
+
+
+# -- Datakvalitet (what arrived) -------------------------------------------------------------------
+
+
+def reporting_status(wh: Warehouse, year: int) -> pl.DataFrame:
+    """Every municipality's reporting status (on time, late, missing, rejected) in ``year``."""
+    return wh.query("reporting_status", year=year)
+
+
+def submissions_for_year(wh: Warehouse, year: int) -> pl.DataFrame:
+    """The files received for ``year`` (reports and registers), newest first, with their fate."""
+    return wh.query("submissions_for_year", year=year)

@@ -422,6 +422,83 @@ COMPARE_MEASURES: dict[str, Indicator] = {
     )
 }
 
+# The figures of the Datakvalitet page (INDICATORS.md, "Data quality").
+DQ_MEASURES: dict[str, Indicator] = {
+    m.key: m
+    for m in (
+        Indicator(
+            "dq_received",
+            Text("Rapport inkommen", "Report received"),
+            Text("Inkommen", "Received"),
+            Text(
+                "Kommuner med en aktuell rapport för året: den senast inlämnade som lästes in, "
+                "efter att ersatta och avvisade filer lagts åt sidan.",
+                "Municipalities with a current report for the year: the latest one submitted "
+                "that was loaded, after superseded and rejected files are set aside.",
+            ),
+            SOURCE_REPORTS,
+        ),
+        Indicator(
+            "dq_on_time",
+            Text("I tid och sent", "On time and late"),
+            Text("I tid", "On time"),
+            Text(
+                "Den aktuella rapportens inlämningstid (submitted_at) före eller efter sista "
+                "dagen, slutet av 31 mars (svensk tid) året efter rapportåret.",
+                "The current report's submitted_at before or after the deadline, the end of "
+                "31 March (Swedish time) of the year after the reporting year.",
+            ),
+            SOURCE_REPORTS,
+        ),
+        Indicator(
+            "dq_late",
+            Text("Sent", "Late"),
+            Text("Sent", "Late"),
+            Text(
+                "Den aktuella rapporten lämnades in efter sista dagen, slutet av 31 mars (svensk "
+                "tid) året efter rapportåret.",
+                "The current report was submitted after the deadline, the end of 31 March "
+                "(Swedish time) of the year after the reporting year.",
+            ),
+            SOURCE_REPORTS,
+        ),
+        Indicator(
+            "dq_revised",
+            Text("Reviderade", "Revised"),
+            Text("Reviderade", "Revised"),
+            Text(
+                "Kommuner vars aktuella rapport ersatte en tidigare rapport för samma år.",
+                "Municipalities whose current report superseded an earlier one for the year.",
+            ),
+            SOURCE_REPORTS,
+        ),
+        Indicator(
+            "dq_missing",
+            Text("Saknas", "Missing"),
+            Text("Saknas", "Missing"),
+            Text(
+                "Kommuner utan aktuell rapport för året: inget har kommit in, eller bara filer "
+                "som avvisades (påminnelselistan).",
+                "Municipalities without a current report for the year: nothing received, or "
+                "only files that were rejected (the chase list).",
+            ),
+            SOURCE_REPORTS,
+        ),
+        Indicator(
+            "dq_rejected_files",
+            Text("Avvisade filer", "Rejected files"),
+            Text("Avvisade", "Rejected"),
+            Text(
+                "Filer för året som avvisades, med varje skäl (fil, blad, rad, fält, vad som "
+                "väntades).",
+                "Files for the year that were rejected, with every reason (file, sheet, row, "
+                "field, what was expected).",
+            ),
+            SOURCE_REPORTS,
+        ),
+    )
+}
+
 # The review flags on a grant (INDICATORS.md, "Fund use"), in display order.
 FUND_FLAGS: dict[str, Indicator] = {
     f.key: f
@@ -731,6 +808,72 @@ STRINGS: dict[str, Text] = {
             "the share in all of Sweden in {year}. The same figures are in the table “{table}” "
             "below the chart.",
         ),
+        # -- Datakvalitet --
+        "dq_heading": ("Datakvalitet – rapportåret {year}", "Data quality – reporting year {year}"),
+        "dq_kpi_heading": ("Inkommet för {year}", "Received for {year}"),
+        "dq_search": ("Sök bland filerna (namn, kommun, utfall)", "Search the files"),
+        "dq_received": ("Rapport inkommen", "Report received"),
+        "dq_on_time": ("I tid", "On time"),
+        "dq_late": ("Sent", "Late"),
+        "dq_revised": ("Reviderade", "Revised"),
+        "dq_missing": ("Saknas", "Missing"),
+        "dq_rejected_files": ("Avvisade filer", "Rejected files"),
+        "dq_of_received": ("av {n} inkomna", "of {n} received"),
+        "dq_missing_detail": (
+            "{nothing} utan någon fil, {rejected} med bara avvisade filer",
+            "{nothing} without any file, {rejected} with only rejected files",
+        ),
+        "dq_files_for_year": ("av {n} mottagna filer", "of {n} files received"),
+        "dq_col_municipalities": ("Kommuner", "Municipalities"),
+        "dq_col_received": ("Inkommen", "Received"),
+        "dq_col_on_time": ("I tid", "On time"),
+        "dq_col_late": ("Sent", "Late"),
+        "dq_col_revised": ("Reviderade", "Revised"),
+        "dq_col_nothing": ("Saknas: inget inkommet", "Missing: nothing received"),
+        "dq_col_only_rejected": ("Saknas: bara avvisade", "Missing: only rejected"),
+        "dq_county_heading": ("Per län {year}", "Per county {year}"),
+        "dq_chase_heading": ("Påminnelselista {year}: kommuner som saknas", "Chase list {year}"),
+        "dq_chase_note": (
+            "Kommunerna utan aktuell rapport, med den senaste filen för året och vad som hände "
+            "med den. Nedladdningen har alla rader, klar för dokumentkoppling.",
+            "The municipalities without a current report, with the last file for the year and "
+            "what became of it. The download has every row, ready for a mail merge.",
+        ),
+        "dq_why": ("Varför", "Why"),
+        "dq_status_on_time": ("I tid", "On time"),
+        "dq_status_late": ("Sent", "Late"),
+        "dq_status_missing": ("Inget inkommet", "Nothing received"),
+        "dq_status_rejected": ("Bara avvisade filer", "Only rejected files"),
+        "dq_last_file": ("Senaste fil", "Last file"),
+        "dq_last_received": ("Mottagen", "Received"),
+        "dq_last_fate": ("Utfall", "Outcome"),
+        "dq_files_heading": ("Mottagna filer för {year}", "Files received for {year}"),
+        "dq_files_note": (
+            "Rapporter för rapportåret och bidragsregister för bidragsåret, nyast först; filer "
+            "vars år inte gick att läsa visas under året före det de kom in.",
+            "Reports of the reporting year and registers of the funding year, newest first; "
+            "files whose year could not be read are listed under the year before they arrived.",
+        ),
+        "dq_file": ("Fil", "File"),
+        "dq_received_at": ("Mottagen", "Received"),
+        "dq_kind": ("Typ", "Kind"),
+        "dq_kind_report_json": ("Rapport (JSON)", "Report (JSON)"),
+        "dq_kind_report_xlsx": ("Rapport (Excel)", "Report (Excel)"),
+        "dq_kind_grants_csv": ("Bidragsregister (CSV)", "Grant register (CSV)"),
+        "dq_kind_grants_xlsx": ("Bidragsregister (Excel)", "Grant register (Excel)"),
+        "dq_kind_unknown": ("Okänd", "Unknown"),
+        "dq_fate": ("Utfall", "Outcome"),
+        "dq_file_loaded": ("Inläst", "Loaded"),
+        "dq_file_partially_loaded": ("Delvis inläst", "Partly loaded"),
+        "dq_file_superseded": ("Ersatt", "Superseded"),
+        "dq_file_duplicate": ("Dubblett", "Duplicate"),
+        "dq_file_rejected": ("Avvisad", "Rejected"),
+        "dq_errors": ("Fel", "Errors"),
+        "dq_warnings": ("Varningar", "Warnings"),
+        "dq_reasons_heading": ("Skäl till avvisning {year}", "Why files were rejected {year}"),
+        "dq_reason": ("Skäl", "Reason"),
+        "dq_no_reason": ("(inget skäl registrerat)", "(no reason recorded)"),
+        "dq_none": ("Inga.", "None."),
         # -- Jämför (peer comparison) --
         "cmp_page": ("Jämför", "Compare"),
         "cmp_intro": (
@@ -1100,7 +1243,7 @@ def t(key: str, lang: Lang = DEFAULT_LANG, **fmt: object) -> str:
 
 def figure(key: str) -> Indicator:
     """The indicator, measure, fund figure or review flag called ``key`` (KeyError if none)."""
-    for table in (INDICATORS, MEASURES, FUND_MEASURES, FUND_FLAGS, COMPARE_MEASURES):
+    for table in (INDICATORS, MEASURES, FUND_MEASURES, FUND_FLAGS, COMPARE_MEASURES, DQ_MEASURES):
         if key in table:
             return table[key]
     raise KeyError(key)

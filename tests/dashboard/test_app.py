@@ -57,7 +57,14 @@ def test_validation_layout_stays_small(client):
 
 def test_pages_are_registered_in_order(app):
     pages = sorted(dash.page_registry.values(), key=lambda p: p["order"])
-    assert [p["path"] for p in pages] == ["/", "/medel", "/kommun", "/region", "/jamfor"]
+    assert [p["path"] for p in pages] == [
+        "/",
+        "/medel",
+        "/kommun",
+        "/region",
+        "/jamfor",
+        "/datakvalitet",
+    ]
     assert all(p.get("name_en") for p in pages)
 
 
@@ -304,6 +311,7 @@ def test_navigation_keeps_the_chosen_year_and_nothing_else(app):
         "/kommun?year=2023",
         "/region?year=2023",
         "/jamfor?year=2023",
+        "/datakvalitet?year=2023",
     ]
     assert [li.children.href for li in nav_items(pages, "/", "sv", "?year=<script>")] == [
         "/",
@@ -311,6 +319,7 @@ def test_navigation_keeps_the_chosen_year_and_nothing_else(app):
         "/kommun",
         "/region",
         "/jamfor",
+        "/datakvalitet",
     ]
 
 

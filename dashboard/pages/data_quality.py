@@ -1,0 +1,199 @@
+"""Datakvalitet: what arrived for a reporting year, who is missing, and why (``/datakvalitet``).
+
+For the coordinator's Monday morning in April: the year's figures (received, on time, late,
+revised, missing, rejected files), the same per county, the chase list of the municipalities
+still missing with the last file received from them (every row downloadable, ready to mail
+merge), every file received for the year with its fate, and every reason a file was rejected.
+``?year=2024&sok=...``; the choices are applied with "Visa".
+
+The reasons quote the contents of rejected files: they sit in a section of their own
+(``reasons_section``) so that the sign-in issue can put it behind a role.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
+
+from dashboard import context, data, export, state
+from dashboard.components.definitions import definitions_list
+from dashboard.components.filters import labelled_select, picker_row, year_options
+from dashboard.components.kpi import kpi_grid
+from dashboard.components.notice import ignored_notice, needs_warehouse
+from dashboard.components.table import Table, render_table
+from dashboard.i18n import Lang, lang_or_default, t
+from dashboard.views import data_quality as view
+
+PAGE = "dataquality"
+DEFINED = ("dq_received", "dq_on_time", "dq_revised", "dq_missing", "dq_rejected_files")
+
+dash.register_page(
+    __name__,
+    path="/datakvalitet",
+    name="Datakvalitet",
+    name_en="Data quality",
+    order=4,
+    title="Datakvalitet – brottsförebyggande arbete",
+    description="Vilka som rapporterat, i tid eller sent, vilka som saknas och varför.",
+)
+
+
+def skeleton() -> html.Div:
+    return html.Div(
+        [
+            dcc.Location(id="dq-nav", refresh="callback-nav"),
+            dcc.Store(id="dq-state"),
+            dbc.Select(id="dq-year"),
+            dcc.Input(id="dq-search"),
+            html.Button(id="dq-show"),
+        ]
+    )
+
+
+def layout(**query):
+    if "lang" not in query:
+        return skeleton()
+    return page(**query)
+
+
+def parse(meta: data.Meta, query: dict) -> dict:
+    search = state.first(query.get("sok"))
+    return {
+        "year": state.parse_year(query.get("year"), meta.years),
+        "search": search.strip()[:80] if isinstance(search, str) and search.strip() else None,
+    }
+
+
+def tables(wh: data.Warehouse, st: dict, lang: Lang) -> dict[str, Table]:
+    year = st["year"]
+    rows = data.reporting_status(wh, year)
+    files = data.submissions_for_year(wh, year)
+    return {
+        "counties": view.county_table(rows, year, lang),
+        "chase": view.chase_table(rows, year, lang),
+        "files": view.files_table(view.filter_files(files, st["search"]), year, lang),
+        "reasons": view.reasons_table(files, year, lang),
+        "_kpis": view.kpis(rows, files, year, lang),  # type: ignore[dict-item]
+    }
+
+
+@needs_warehouse
+def page(year=None, lang=None, **query):
+    lang = lang_or_default(lang)
+    wh = context.warehouse()
+    meta = data.meta(wh)
+    st = parse(meta, {"year": year, **query})
+    built = tables(wh, st, lang)
+    picker = picker_row(
+        [
+            dbc.Col(
+                labelled_select(
+                    "dq-year", t("year", lang), year_options(meta.years), str(st["year"])
+                ),
+                md=2,
+            ),
+            dbc.Col(
+                html.Div(
+                    [
+                        dbc.Label(
+                            t("dq_search", lang), html_for="dq-search", className="form-label"
+                        ),
+                        dcc.Input(
+                            id="dq-search",
+                            type="search",
+                            value=st["search"] or "",
+                            className="form-control",
+                            maxLength=80,
+                        ),
+                    ],
+                    className="filter",
+                ),
+                md=5,
+            ),
+        ],
+        "dq-show",
+        lang,
+    )
+
+    def section(name: str, note: str | None = None, **extra) -> html.Section:
+        table = built[name]
+        return html.Section(
+            [
+                html.H2(table.caption, className="h4 mt-4", id=f"dq-{name}-heading"),
+                html.P(note, className="small") if note else None,
+                render_table(table, lang, PAGE)
+                if table.frame.height
+                else html.P(t("dq_none", lang), className="text-muted"),
+            ],
+            **{"aria-labelledby": f"dq-{name}-heading"},
+            **extra,
+        )
+
+    return html.Div(
+        [
+            dcc.Location(id="dq-nav", refresh="callback-nav"),
+            dcc.Store(id="dq-state", data=st),
+            html.H1(t("dq_heading", lang, year=st["year"]), className="h3", id="dq-title"),
+            ignored_notice(state.ignored({"year": (year, st["year"])}), lang),
+            picker,
+            definitions_list(DEFINED, lang, "dq"),
+            html.Section(
+                [
+                    html.H2(
+                        t("dq_kpi_heading", lang, year=st["year"]),
+                        className="h4",
+                        id="dq-kpi-heading",
+                    ),
+                    kpi_grid(built["_kpis"], lang),
+                ],
+                **{"aria-labelledby": "dq-kpi-heading"},
+            ),
+            section("counties"),
+            section("chase", t("dq_chase_note", lang)),
+            section("files", t("dq_files_note", lang)),
+            reasons_section(section),
+        ],
+        className="page-data-quality",
+    )
+
+
+def reasons_section(section) -> html.Section:
+    """The reasons rejected files were rejected: they quote the files' contents. Today public
+    like the rest; the sign-in issue guards this section (``dashboard/access.py``)."""
+    return section("reasons", None, id="dq-reasons")
+
+
+@callback(
+    Output("dq-nav", "href"),
+    Input("dq-show", "n_clicks"),
+    State("dq-year", "value"),
+    State("dq-search", "value"),
+    prevent_initial_call=True,
+)
+def navigate(clicks, year, search):
+    if not clicks:
+        return no_update
+    st = parse(data.meta(context.warehouse()), {"year": year, "sok": search})
+    return "/datakvalitet" + state.query_string({"year": st["year"], "sok": st["search"]})
+
+
+@callback(
+    Output({"type": "download", "page": PAGE, "table": MATCH}, "data"),
+    Input({"type": "dl", "page": PAGE, "table": MATCH, "fmt": ALL}, "n_clicks"),
+    State("dq-state", "data"),
+    State("lang", "value"),
+    prevent_initial_call=True,
+)
+def download(clicks, current, lang_value):
+    trigger = ctx.triggered_id
+    if not trigger or not any(clicks or []) or not current:
+        return no_update
+    wh = context.warehouse()
+    st = parse(data.meta(wh), {"year": current.get("year"), "sok": current.get("search")})
+    table = tables(wh, st, lang_or_default(lang_value)).get(trigger["table"])
+    if table is None or trigger["table"].startswith("_"):
+        return no_update
+    return export.download(
+        table.download_frame, trigger["fmt"], f"datakvalitet_{table.name}_{st['year']}"
+    )

@@ -1,0 +1,204 @@
+"""Datakvalitet: pure builders for what arrived in a reporting year and what is missing.
+
+Definitions follow shared/INDICATORS.md, "Data quality": received is a current report for the
+year; on time / late by its ``submitted_at`` against the end of 31 March (Swedish time) of the
+next year; revised when the current report superseded an earlier one; missing when there is no
+current report, either because nothing arrived or because every file was rejected (the chase
+list). The tables here are what the page shows and downloads.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dashboard import fmt
+from dashboard.components.kpi import Kpi
+from dashboard.components.table import Table
+from dashboard.i18n import Lang, t
+
+STATUSES = ("on_time", "late", "rejected", "missing")
+FILE_STATUSES = ("loaded", "partially_loaded", "superseded", "duplicate", "rejected")
+KINDS = ("report_json", "report_xlsx", "grants_csv", "grants_xlsx", "unknown")
+
+
+def status_label(status: str | None, lang: Lang) -> str:
+    return t(f"dq_status_{status}", lang) if status else fmt.MISSING
+
+
+def file_status_label(status: str | None, lang: Lang) -> str:
+    return t(f"dq_file_{status}", lang) if status else fmt.MISSING
+
+
+def counts(rows: pl.DataFrame) -> dict[str, int]:
+    """The year's figures over the municipalities in ``rows``."""
+    status = pl.col("status")
+    out = rows.select(
+        municipalities=pl.len(),
+        received=pl.col("has_report").sum(),
+        on_time=(status == "on_time").sum(),
+        late=(status == "late").sum(),
+        revised=pl.col("is_revised").fill_null(False).sum(),
+        missing=status.is_in(["missing", "rejected"]).sum(),
+        nothing=(status == "missing").sum(),
+        only_rejected=(status == "rejected").sum(),
+    ).row(0, named=True)
+    return {k: int(v or 0) for k, v in out.items()}
+
+
+def kpis(rows: pl.DataFrame, files: pl.DataFrame, year: int, lang: Lang) -> list[Kpi]:
+    """The year's figures as cards, each with its base."""
+    c = counts(rows)
+    rejected = files.filter(pl.col("status") == "rejected").height
+    of_all = t("of_municipalities", lang, n=c["municipalities"])
+    of_received = t("dq_of_received", lang, n=c["received"])
+    missing_detail = t("dq_missing_detail", lang, nothing=c["nothing"], rejected=c["only_rejected"])
+    cards = (
+        ("dq_received", c["received"], of_all, ""),
+        ("dq_on_time", c["on_time"], of_received, ""),
+        ("dq_late", c["late"], of_received, ""),
+        ("dq_revised", c["revised"], of_received, ""),
+        ("dq_missing", c["missing"], of_all, missing_detail),
+        ("dq_rejected_files", rejected, t("dq_files_for_year", lang, n=files.height), ""),
+    )
+    return [
+        Kpi(k, t(k, lang), fmt.number(v, lang), detail, change) for k, v, detail, change in cards
+    ]
+
+
+COUNTY_COLUMNS = (
+    "municipalities",
+    "received",
+    "on_time",
+    "late",
+    "revised",
+    "nothing",
+    "only_rejected",
+)
+
+
+def county_table(rows: pl.DataFrame, year: int, lang: Lang) -> Table:
+    """Per county, the nation first: the year's figures."""
+    ordered = (
+        rows.select("county_code", "county_name").unique().sort(fmt.swedish_order("county_name"))
+    )
+    records = [(t("nation", lang), counts(rows))]
+    links: list[str | None] = [None]
+    for code, name in ordered.iter_rows():
+        records.append((name, counts(rows.filter(pl.col("county_code") == code))))
+        links.append(f"/region?niva=lan&kod={code}&year={year}")
+    labels = [t(f"dq_col_{k}", lang) for k in COUNTY_COLUMNS]
+    frame = pl.DataFrame(
+        [(name, *(c[k] for k in COUNTY_COLUMNS)) for name, c in records],
+        schema=[t("county", lang), *labels],
+        orient="row",
+    )
+    caption = t("dq_county_heading", lang, year=year)
+    return Table(
+        "counties",
+        caption,
+        frame,
+        kinds=dict.fromkeys(labels, "int"),  # type: ignore[arg-type]
+        links={t("county", lang): links},
+    )
+
+
+def chase_table(rows: pl.DataFrame, year: int, lang: Lang) -> Table:
+    """The municipalities still missing for the year, by county and name, with the last file
+    received from them for the year and its fate: ready to mail merge."""
+    missing = rows.filter(pl.col("status").is_in(["missing", "rejected"])).sort(
+        [fmt.swedish_order("county_name"), fmt.swedish_order("municipality_name")]
+    )
+    name_col = t("municipality", lang)
+    frame = pl.DataFrame(
+        {
+            name_col: missing["municipality_name"].to_list(),
+            t("municipality_code", lang): missing["municipality_code"].to_list(),
+            t("county", lang): missing["county_name"].to_list(),
+            t("police_region", lang): missing["police_region"].to_list(),
+            t("dq_why", lang): [status_label(s, lang) for s in missing["status"].to_list()],
+            t("dq_last_file", lang): missing["last_file_name"].to_list(),
+            t("dq_last_received", lang): missing["last_received_at"].to_list(),
+            t("dq_last_fate", lang): [
+                file_status_label(s, lang) for s in missing["last_status"].to_list()
+            ],
+        },
+        schema_overrides={t("dq_last_received", lang): pl.Datetime("us")},
+        strict=False,
+    )
+    links = {
+        name_col: [f"/kommun?kod={c}&year={year}" for c in missing["municipality_code"].to_list()]
+    }
+    caption = t("dq_chase_heading", lang, year=year)
+    return Table("chase", caption, frame, kinds={t("dq_last_received", lang): "date"}, links=links)
+
+
+def filter_files(files: pl.DataFrame, search: str | None) -> pl.DataFrame:
+    if not search:
+        return files
+    needle = search.strip().lower()
+    return files.filter(
+        pl.concat_str(
+            [
+                pl.col("file_name"),
+                pl.col("municipality_code").fill_null(""),
+                pl.col("municipality_name").fill_null(""),
+                pl.col("status"),
+            ],
+            separator=" ",
+        )
+        .str.to_lowercase()
+        .str.contains(needle, literal=True)
+    )
+
+
+def files_table(files: pl.DataFrame, year: int, lang: Lang) -> Table:
+    """Every file received for the year with its fate, newest first."""
+    frame = pl.DataFrame(
+        {
+            t("dq_file", lang): files["file_name"].to_list(),
+            t("dq_received_at", lang): files["received_at"].to_list(),
+            t("dq_kind", lang): [t(f"dq_kind_{k}", lang) for k in files["kind"].to_list()],
+            t("municipality", lang): files["municipality_name"].to_list(),
+            t("dq_fate", lang): [file_status_label(s, lang) for s in files["status"].to_list()],
+            t("dq_errors", lang): files["n_errors"].to_list(),
+            t("dq_warnings", lang): files["n_warnings"].to_list(),
+        },
+        schema_overrides={t("dq_received_at", lang): pl.Datetime("us")},
+        strict=False,
+    )
+    kinds = {
+        t("dq_received_at", lang): "date",
+        t("dq_errors", lang): "int",
+        t("dq_warnings", lang): "int",
+    }
+    caption = t("dq_files_heading", lang, year=year)
+    return Table("files", caption, frame, kinds=kinds)  # type: ignore[arg-type]
+
+
+def reasons_table(files: pl.DataFrame, year: int, lang: Lang) -> Table:
+    """Every reason of every rejected file of the year, one row each (file, sheet, row, field,
+    what was expected: the pipelines' own readable line)."""
+    rejected = files.filter(pl.col("status") == "rejected")
+    records = [
+        (r["file_name"], r["received_at"], r["municipality_name"], reason)
+        for r in rejected.iter_rows(named=True)
+        for reason in (r["errors"] or [t("dq_no_reason", lang)])
+    ]
+    cols = [
+        t("dq_file", lang),
+        t("dq_received_at", lang),
+        t("municipality", lang),
+        t("dq_reason", lang),
+    ]
+    frame = pl.DataFrame(
+        records,
+        schema={
+            cols[0]: pl.String,
+            cols[1]: pl.Datetime("us"),
+            cols[2]: pl.String,
+            cols[3]: pl.String,
+        },
+        orient="row",
+    )
+    caption = t("dq_reasons_heading", lang, year=year)
+    return Table("reasons", caption, frame, kinds={cols[1]: "date"})
