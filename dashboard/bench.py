@@ -91,6 +91,7 @@ CALLBACKS = {
     "md-region": "funds.region_choices",
     "md-pack-download": "funds.download_pack",
     "cp-nav": "compare.navigate",
+    "dq-nav": "data_quality.navigate",
     "cp-code": "compare.level_choices",
 }
 
@@ -424,6 +425,7 @@ def session(browser, base: str, warehouse: Path) -> dict[str, dict]:
         download(page, "#_pages_content")
         funds_session(page, base)
         compare_session(page, base)
+        data_quality_session(page, base, last)
     finally:
         context.close()
     return bodies
@@ -464,6 +466,17 @@ def compare_session(page, base: str) -> None:
     choose(page, "cp-level", "lan")
     choose(page, "cp-level", "kommun")
     download(page, "#_pages_content")
+
+
+def data_quality_session(page, base: str, last: int) -> None:
+    """Datakvalitet: the latest year, then the year before with "Visa"; the chase list's CSV."""
+    open_page(page, f"{base}/datakvalitet")
+    page.select_option("#dq-year", str(last - 1))
+    show(page, "dq-show")
+    page.wait_for_url(f"**year={last - 1}**")
+    page.wait_for_selector(f"#dq-title:has-text('{last - 1}')")
+    wait_settled(page)
+    download(page, "#dq-chase-heading + p + .table-block")
 
 
 def year_redraw_ms(browser, base: str, year: int) -> float:

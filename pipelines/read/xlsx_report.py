@@ -32,6 +32,7 @@ from pipelines.contract import (
     PROJECT_FIELDS,
     PROMISE_FIELDS,
     REPORT_FIELDS,
+    SCHEMA_VERSION,
     SHEET_FIELDS,
     SHEET_INSTRUCTIONS,
     SHEET_LISTS,
@@ -399,6 +400,7 @@ def read_report_xlsx(data: bytes, log: IssueLog) -> tuple[dict | None, Locate]:
         if raw is None or len(log.errors) != errors_before:
             return None, locator
         _number_typed_code(data, raw, locator)
+        _assume_schema_version(raw, locator, log)
         return raw, locator
     except (KeyboardInterrupt, SystemExit):
         raise
@@ -416,6 +418,26 @@ def _number_typed_code(data: bytes, raw: dict, locator: XlsxLocator) -> None:
     ref = f"{column_letters(locator.value_column)}{row}"
     if is_number_cell(data, locator.fields_sheet, ref):
         raw["municipality_code"] = int(code)
+
+
+def _assume_schema_version(raw: dict, locator: XlsxLocator, log: IssueLog) -> None:
+    """A workbook typed by hand from the labels report-format.md names has no `Schemaversion`
+    row (section 2 does not list it): read it as version "1", the only one there is, with a
+    warning. A version that was given is left to the validator, which rejects any other."""
+    if not _blank(raw.get("schema_version")):
+        return
+    label = _FIELD_SV["schema_version"]
+    row = locator.field_rows.get("schema_version")
+    what = f"raden '{label}' saknas" if row is None else f"'{label}' är tom"
+    raw["schema_version"] = SCHEMA_VERSION
+    log.warn(
+        "missing_schema_version",
+        f"{what}; rapporten lästes som version {SCHEMA_VERSION}, den enda versionen av "
+        "rapportformatet",
+        field="schema_version",
+        loc=Location(sheet=locator.fields_sheet, row=row, field=label),
+        expected=f"en rad '{label}' med värdet {SCHEMA_VERSION}",
+    )
 
 
 def _read_book(book: fastexcel.ExcelReader, log: IssueLog, locator: XlsxLocator) -> dict | None:

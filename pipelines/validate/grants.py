@@ -44,6 +44,8 @@ def validate_grants(
                 typed[field.key] = check.value(field, known_codes=municipality_codes)
             elif field.key == "county_code":
                 typed[field.key] = check.value(field, known_codes=counties)
+            elif field.key == "amount_paid_sek" and check.blank(field.key):
+                typed[field.key] = _assume_unpaid(check, field)
             else:
                 typed[field.key] = check.value(field)
 
@@ -133,6 +135,18 @@ _EXPECTED = {
     "enum": "ett fokusområde från listan",
     "number": "ett belopp i kronor, 0 eller mer",
 }
+
+
+def _assume_unpaid(check: _RowCheck, field: Field) -> float:
+    """An empty paid amount is a grant not paid yet: 0 kr, with a warning (the row still loads,
+    so the grant does not vanish). An empty granted or applied amount stays an error."""
+    check.warn(
+        "missing_paid_amount",
+        f"'{field.sv}' är tomt; tolkat som 0 kr (bidraget ännu inte utbetalt)",
+        field.key,
+        expected="ett belopp i kronor, 0 om inget har betalats ut",
+    )
+    return 0.0
 
 
 def _check_grant_id(check: _RowCheck, grant_id: object, first_line: dict[str, int | None]) -> None:
