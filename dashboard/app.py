@@ -128,6 +128,7 @@ def _shell_callbacks(app: Dash) -> None:
         Output("brand", "children"),
         Output("skip-link", "children"),
         Output("main-nav", "aria-label"),
+        Output("nav-toggle-label", "children"),
         Input("lang", "value"),
         Input("_pages_location", "pathname"),
         Input("_pages_location", "search"),
@@ -145,6 +146,7 @@ def _shell_callbacks(app: Dash) -> None:
             t("app_title", lang),
             t("skip_link", lang),
             t("nav_label", lang),
+            shell.MENU_LABEL[lang],
         )
 
     app.clientside_callback(ClientsideFunction("bf", "setLang"), Input("lang", "value"))

@@ -829,7 +829,7 @@ STRINGS: dict[str, Text] = {
         "dq_col_on_time": ("I tid", "On time"),
         "dq_col_late": ("Sent", "Late"),
         "dq_col_revised": ("Reviderade", "Revised"),
-        "dq_col_nothing": ("Saknas: inget inkommet", "Missing: nothing received"),
+        "dq_col_nothing": ("Saknas: inget knutet till kommunen", "Missing: nothing linked"),
         "dq_col_only_rejected": ("Saknas: bara avvisade", "Missing: only rejected"),
         "dq_county_heading": ("Per län {year}", "Per county {year}"),
         "dq_chase_heading": ("Påminnelselista {year}: kommuner som saknas", "Chase list {year}"),
@@ -842,7 +842,17 @@ STRINGS: dict[str, Text] = {
         "dq_why": ("Varför", "Why"),
         "dq_status_on_time": ("I tid", "On time"),
         "dq_status_late": ("Sent", "Late"),
-        "dq_status_missing": ("Inget inkommet", "Nothing received"),
+        "dq_status_missing": (
+            "Inget som kunde knytas till kommunen",
+            "Nothing that could be linked to it",
+        ),
+        "dq_unattributed": (
+            "{n} avvisade rapportfiler för året namnger ingen kommun som gick att läsa (tom fil, "
+            "fel format): de finns i listan över mottagna filer och kan höra till en kommun här.",
+            "{n} rejected report files of the year name no municipality that could be read "
+            "(empty file, wrong format): they are in the list of files received and may belong "
+            "to a municipality here.",
+        ),
         "dq_status_rejected": ("Bara avvisade filer", "Only rejected files"),
         "dq_last_file": ("Senaste fil", "Last file"),
         "dq_last_received": ("Mottagen", "Received"),
@@ -870,7 +880,10 @@ STRINGS: dict[str, Text] = {
         "dq_file_rejected": ("Avvisad", "Rejected"),
         "dq_errors": ("Fel", "Errors"),
         "dq_warnings": ("Varningar", "Warnings"),
-        "dq_reasons_heading": ("Skäl till avvisning {year}", "Why files were rejected {year}"),
+        "dq_reasons_heading": (
+            "Skäl till avvisning {year} (hela filer och registerrader)",
+            "Why files and register rows were rejected {year}",
+        ),
         "dq_reason": ("Skäl", "Reason"),
         "dq_no_reason": ("(inget skäl registrerat)", "(no reason recorded)"),
         "dq_none": ("Inga.", "None."),

@@ -12,7 +12,7 @@ import io
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -377,3 +377,153 @@ def year_ranges(years: Iterable[int]) -> list[tuple[int, int]]:
     """Every (year_from, year_to) with first <= year_from <= year_to <= last."""
     years = sorted(years)
     return [(a, b) for a in years for b in years if a <= b]
+
+
+# --- reporting status (INDICATORS.md, "Data quality") -------------------------------------------
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+# A submitted_at this far after the file was received is replaced by the receipt time (README).
+FUTURE_TOLERANCE = timedelta(days=1)
+
+
+def deadline(year: int) -> datetime:
+    """The end of 31 March, Swedish time, of the year after ``year``, as naive UTC."""
+    return datetime(year + 1, 4, 1, tzinfo=STOCKHOLM).astimezone(UTC).replace(tzinfo=None)
+
+
+def _code(value, codes: set[str]) -> str | None:
+    """A municipality code as a file gives it (`0114`, `114`, 114, `1280.0`), if it is known."""
+    if value is None or isinstance(value, bool):
+        return None
+    text = str(value).strip().split(".")[0]
+    if not text.isdigit():
+        return None
+    text = text.zfill(4)
+    return text if text in codes else None
+
+
+def _year(value) -> int | None:
+    try:
+        return int(float(str(value).strip()))
+    except (TypeError, ValueError):
+        return None
+
+
+def named_in_file(name: str, data: bytes, codes: set[str]) -> tuple[str | None, int | None]:
+    """The municipality and year a file's content names, read leniently (a file with invalid
+    values still names them); None for what cannot be read (an empty or broken file, a code that
+    is not a municipality). A grant register names its funding year when all its rows agree."""
+    table = _register_table(name, data) if name.startswith("bidrag") else None
+    if table is not None:
+        header, body = table
+        index = {str(h).strip().casefold(): i for i, h in enumerate(header)}
+        column = index.get("bidragsår", index.get("funding_year"))
+        years = {_year(row[column]) for row in body if row and column is not None}
+        years.discard(None)
+        return None, years.pop() if len(years) == 1 else None
+    if name.endswith(".json"):
+        try:
+            report = json.loads(data)
+        except ValueError:
+            return None, None
+        if not isinstance(report, dict):
+            return None, None
+        return _code(report.get("municipality_code"), codes), _year(report.get("reporting_year"))
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # anything openpyxl cannot open names nothing
+        return None, None
+    sheets = [s for s in book.sheetnames if s.split(" (")[0] == "Uppgifter"]
+    if not sheets:
+        return None, None
+    fields = {}
+    for row in book[sheets[0]].iter_rows(min_row=2, values_only=True):
+        if row and row[0] is not None and len(row) > 1:
+            fields[" ".join(str(row[0]).split()).casefold()] = row[1]
+    return _code(fields.get("kommunkod"), codes), _year(fields.get("rapportår"))
+
+
+def names_in_files(snapshot: dict[str, bytes]) -> dict[str, tuple[str | None, int | None]]:
+    """``named_in_file`` of every file (name -> (code, year)): read once, pass it on."""
+    codes = {m["municipality_code"] for m in reference_municipalities()}
+    return {name: named_in_file(name, data, codes) for name, data in snapshot.items()}
+
+
+def reporting_status(
+    manifest: dict,
+    snapshot: dict[str, bytes],
+    year: int,
+    received: datetime,
+    named_by_file: dict[str, tuple[str | None, int | None]] | None = None,
+) -> dict[str, dict]:
+    """Every municipality's reporting status in ``year``, from the files (INDICATORS.md, "Data
+    quality"), keyed by code.
+
+    The files are received in name order at about ``received`` (naive UTC); the manifest says
+    which load. Each entry: ``status`` (on_time, late, rejected: only rejected files name it,
+    missing: no file names it), ``revised`` (more than one loaded report), ``current`` (the
+    current report's file name: the latest by submitted_at, then receipt order), ``submitted_at``
+    and ``last_file`` / ``last_fate`` (the last file received that names it and the year).
+    ``named_by_file`` is ``names_in_files(snapshot)`` when already at hand.
+    """
+    codes = {m["municipality_code"] for m in reference_municipalities()}
+    named_by_file = named_by_file or names_in_files(snapshot)
+    expected = {entry["name"]: entry["expected"] for entry in manifest["files"]}
+    loaded: dict[str, list[tuple]] = defaultdict(list)
+    named: dict[str, list[str]] = defaultdict(list)
+    for position, name in enumerate(sorted(snapshot)):
+        data = snapshot[name]
+        if name.startswith("bidrag"):
+            continue
+        code, named_year = named_by_file[name]
+        if code is None or named_year != year:
+            continue
+        named[code].append(name)
+        if expected[name] not in ("loaded", "superseded"):
+            continue
+        facts = facts_from_json(data) if name.endswith(".json") else facts_from_xlsx(data)
+        submitted = facts["submitted_at"] or received
+        if submitted > received + FUTURE_TOLERANCE:
+            submitted = received
+        loaded[code].append(((submitted, position), name))
+    out = {}
+    for code in sorted(codes):
+        last = named[code][-1] if named[code] else None
+        entry = {
+            "revised": len(loaded[code]) > 1,
+            "current": None,
+            "submitted_at": None,
+            "last_file": last,
+            "last_fate": expected[last] if last else None,
+        }
+        if loaded[code]:
+            (submitted, _), name = max(loaded[code])
+            late = submitted >= deadline(year)
+            entry |= {"current": name, "submitted_at": submitted}
+            entry["status"] = "late" if late else "on_time"
+        else:
+            entry["status"] = "rejected" if named[code] else "missing"
+        out[code] = entry
+    return out
+
+
+def files_of_year(
+    manifest: dict,
+    snapshot: dict[str, bytes],
+    year: int,
+    received: datetime,
+    named_by_file: dict[str, tuple[str | None, int | None]] | None = None,
+) -> dict[str, dict]:
+    """The files received for ``year``, by name: those whose content names the year, and those
+    whose year cannot be read when they were received the year after (the product lists those
+    under the year before their receipt: dashboard/queries/submissions_for_year.sql). Each:
+    ``code`` (the municipality the content names, or None), ``fate`` (what the manifest expects)
+    and ``kind`` (the manifest's);
+    ``named_by_file`` as for ``reporting_status``."""
+    named_by_file = named_by_file or names_in_files(snapshot)
+    out = {}
+    for entry in manifest["files"]:
+        code, named_year = named_by_file[entry["name"]]
+        if named_year == year or (named_year is None and received.year == year + 1):
+            out[entry["name"]] = {"code": code, "fate": entry["expected"], "kind": entry["kind"]}
+    return out

@@ -163,12 +163,26 @@ function whenReady(start) {
             }
             const width = gd.clientWidth || 700;
             const height = gd.clientHeight || 640;
+            // Plotly draws the picture in a hidden copy of the chart at the end of <body>: keep
+            // that copy out of the accessibility tree while it exists (it is no content).
+            const hide = new MutationObserver(function (mutations) {
+                mutations.forEach(function (m) {
+                    m.addedNodes.forEach(function (node) {
+                        // plotly's copy sits off screen, 5000 px to the left
+                        if (node.nodeType === 1 && node.style && node.style.left === "-5000px") {
+                            node.setAttribute("aria-hidden", "true");
+                        }
+                    });
+                });
+            });
+            hide.observe(document.body, {childList: true});
             window.Plotly.toImage(gd, {format: "png", width: width, height: height})
                 .then(function (url) {
                     img.src = url;
                     img.setAttribute("data-ready", "true");
                 })
-                .catch(function () { /* no picture: the print shows the map's frame */ });
+                .catch(function () { /* no picture: the print shows the map's frame */ })
+                .finally(function () { hide.disconnect(); });
         }, 600));
     }
     function attach() {
@@ -189,4 +203,61 @@ function whenReady(start) {
         attach();
     }
     whenReady(start);
+})();
+
+// The navigation's "Meny" button on narrow screens (below 1200 px; wider, the links stand in the
+// bar and the button is hidden): a disclosure. The button says whether the links are shown
+// (aria-expanded) and Bootstrap's "show" class shows them. Escape, with the focus in the
+// navigation, closes them and gives the focus back to the button; following a link closes them
+// too, and the focus, which was on the link now hidden, goes back to the button (WCAG 2.4.3).
+// The listeners sit on the document, so Dash redrawing the header does not lose them.
+(function () {
+    function button() {
+        return document.getElementById("nav-toggle");
+    }
+    function isOpen() {
+        const b = button();
+        return !!b && b.getAttribute("aria-expanded") === "true";
+    }
+    function setOpen(open) {
+        const b = button();
+        const menu = document.getElementById("nav-links");
+        if (!b || !menu) {
+            return;
+        }
+        b.setAttribute("aria-expanded", open ? "true" : "false");
+        menu.classList.toggle("show", open);
+    }
+    function folded() {
+        const b = button();
+        return !!b && b.getClientRects().length > 0; // the button is shown: narrow screen
+    }
+    document.addEventListener("click", function (event) {
+        if (!(event.target instanceof Element)) {
+            return;
+        }
+        if (event.target.closest("#nav-toggle")) {
+            setOpen(!isOpen());
+            return;
+        }
+        if (event.target.closest("#nav-links a") && isOpen()) {
+            const menu = document.getElementById("nav-links");
+            const focusInMenu = menu.contains(document.activeElement);
+            setOpen(false);
+            if (folded() && focusInMenu) {
+                button().focus();
+            }
+        }
+    });
+    document.addEventListener("keydown", function (event) {
+        if (event.key !== "Escape" || !isOpen()) {
+            return;
+        }
+        const nav = document.getElementById("main-nav");
+        if (!nav || !nav.contains(document.activeElement)) {
+            return;
+        }
+        setOpen(false);
+        button().focus();
+    });
 })();

@@ -17,6 +17,8 @@ from dashboard.data import Meta
 from dashboard.i18n import Lang, t
 
 LANG_OPTIONS = [{"label": "Svenska", "value": "sv"}, {"label": "English", "value": "en"}]
+# The visible name of the button that opens the navigation on narrow screens.
+MENU_LABEL: dict[Lang, str] = {"sv": "Meny", "en": "Menu"}
 
 
 def shell_layout() -> html.Div:
@@ -34,9 +36,35 @@ def shell_layout() -> html.Div:
                                 dcc.Link(
                                     t("app_title"), href="/", className="navbar-brand", id="brand"
                                 ),
+                                # Below the xl breakpoint the links fold behind a menu button
+                                # (a disclosure: assets/app.js opens and closes it); from xl on
+                                # they stand in the bar and the button is hidden. The button
+                                # sits inside the labelled <nav>, so the landmark stays whole.
                                 html.Nav(
-                                    html.Ul(id="nav-links", className="navbar-nav flex-row"),
+                                    [
+                                        html.Button(
+                                            [
+                                                html.Span(
+                                                    className="nav-toggle-icon",
+                                                    **{"aria-hidden": "true"},
+                                                ),
+                                                html.Span(MENU_LABEL["sv"], id="nav-toggle-label"),
+                                            ],
+                                            id="nav-toggle",
+                                            type="button",
+                                            className="navbar-toggler nav-toggle",
+                                            **{
+                                                "aria-expanded": "false",
+                                                "aria-controls": "nav-links",
+                                            },
+                                        ),
+                                        html.Ul(
+                                            id="nav-links",
+                                            className="navbar-nav collapse navbar-collapse",
+                                        ),
+                                    ],
                                     id="main-nav",
+                                    className="site-nav",
                                     **{"aria-label": t("nav_label")},
                                 ),
                                 html.Div(
@@ -60,7 +88,7 @@ def shell_layout() -> html.Div:
                             ],
                             fluid="xl",
                         ),
-                        className="navbar navbar-expand navbar-dark bg-primary site-navbar",
+                        className="navbar navbar-expand-xl navbar-dark bg-primary site-navbar",
                     ),
                     html.Div(id="demo-banner"),
                 ],

@@ -150,12 +150,19 @@ def page(year=None, lang=None, **query):
                 **{"aria-labelledby": "dq-kpi-heading"},
             ),
             section("counties"),
-            section("chase", t("dq_chase_note", lang)),
+            section("chase", _chase_note(wh, st, lang)),
             section("files", t("dq_files_note", lang)),
             reasons_section(section),
         ],
         className="page-data-quality",
     )
+
+
+def _chase_note(wh: data.Warehouse, st: dict, lang: Lang) -> str:
+    """What the chase list is, and how many rejected files could not be linked to anyone."""
+    note = t("dq_chase_note", lang)
+    unread = view.unattributed_rejected(data.submissions_for_year(wh, st["year"]))
+    return note + (" " + t("dq_unattributed", lang, n=unread) if unread else "")
 
 
 def reasons_section(section) -> html.Section:

@@ -25,8 +25,9 @@ def status_label(status: str | None, lang: Lang) -> str:
     return t(f"dq_status_{status}", lang) if status else fmt.MISSING
 
 
-def file_status_label(status: str | None, lang: Lang) -> str:
-    return t(f"dq_file_{status}", lang) if status else fmt.MISSING
+def file_status_label(status: str | None, lang: Lang) -> str | None:
+    """The fate of a file in words; None where there is no file (an empty cell, as its name)."""
+    return t(f"dq_file_{status}", lang) if status else None
 
 
 def counts(rows: pl.DataFrame) -> dict[str, int]:
@@ -132,6 +133,15 @@ def chase_table(rows: pl.DataFrame, year: int, lang: Lang) -> Table:
     return Table("chase", caption, frame, kinds={t("dq_last_received", lang): "date"}, links=links)
 
 
+def unattributed_rejected(files: pl.DataFrame) -> int:
+    """Rejected files of the year that name no municipality that could be read."""
+    return files.filter(
+        (pl.col("status") == "rejected")
+        & pl.col("kind").str.starts_with("report")
+        & pl.col("municipality_code").is_null()
+    ).height
+
+
 def filter_files(files: pl.DataFrame, search: str | None) -> pl.DataFrame:
     if not search:
         return files
@@ -178,7 +188,11 @@ def files_table(files: pl.DataFrame, year: int, lang: Lang) -> Table:
 def reasons_table(files: pl.DataFrame, year: int, lang: Lang) -> Table:
     """Every reason of every rejected file of the year, one row each (file, sheet, row, field,
     what was expected: the pipelines' own readable line)."""
-    rejected = files.filter(pl.col("status") == "rejected")
+    # whole files rejected, and the rows a register lost (the register itself partly loaded)
+    rejected = files.filter(
+        (pl.col("status") == "rejected")
+        | ((pl.col("status") == "partially_loaded") & (pl.col("n_errors") > 0))
+    )
     records = [
         (r["file_name"], r["received_at"], r["municipality_name"], reason)
         for r in rejected.iter_rows(named=True)

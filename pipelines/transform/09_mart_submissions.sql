@@ -47,8 +47,9 @@ final as (
             else submissions.ingest_status
         end as status,
         submissions.duplicate_of,
-        submissions.municipality_code,
-        submissions.year,
+        -- a duplicate is the same bytes as its original: the same municipality and year
+        coalesce(submissions.municipality_code, original.municipality_code) as municipality_code,
+        coalesce(submissions.year, original.year) as year,
         submissions.submitted_at,
         submissions.rows_loaded,
         submissions.rows_rejected,
@@ -58,7 +59,8 @@ final as (
         coalesce(issue_lists.warnings, []::varchar[]) as warnings,
         submissions.source_path
     from raw_submissions as submissions
-    left join issue_lists using (submission_id)
+    left join raw_submissions as original on original.submission_id = submissions.duplicate_of
+    left join issue_lists on issue_lists.submission_id = submissions.submission_id
 )
 
 select * from final order by submission_id;
