@@ -146,7 +146,7 @@ def _shell_callbacks(app: Dash) -> None:
             t("app_title", lang),
             t("skip_link", lang),
             t("nav_label", lang),
-            shell.MENU_LABEL[lang],
+            t("menu", lang),
         )
 
     app.clientside_callback(ClientsideFunction("bf", "setLang"), Input("lang", "value"))

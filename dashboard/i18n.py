@@ -593,6 +593,8 @@ STRINGS: dict[str, Text] = {
         ),
         "skip_link": ("Hoppa till innehållet", "Skip to content"),
         "nav_label": ("Huvudmeny", "Main menu"),
+        # the button that opens the navigation on narrow screens
+        "menu": ("Meny", "Menu"),
         "current_page": (" (aktuell sida)", " (current page)"),
         "language": ("Språk", "Language"),
         "demo_banner": (

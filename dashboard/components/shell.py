@@ -17,8 +17,6 @@ from dashboard.data import Meta
 from dashboard.i18n import Lang, t
 
 LANG_OPTIONS = [{"label": "Svenska", "value": "sv"}, {"label": "English", "value": "en"}]
-# The visible name of the button that opens the navigation on narrow screens.
-MENU_LABEL: dict[Lang, str] = {"sv": "Meny", "en": "Menu"}
 
 
 def shell_layout() -> html.Div:
@@ -48,7 +46,7 @@ def shell_layout() -> html.Div:
                                                     className="nav-toggle-icon",
                                                     **{"aria-hidden": "true"},
                                                 ),
-                                                html.Span(MENU_LABEL["sv"], id="nav-toggle-label"),
+                                                html.Span(t("menu"), id="nav-toggle-label"),
                                             ],
                                             id="nav-toggle",
                                             type="button",
