@@ -242,3 +242,8 @@ def reporting_status(wh: Warehouse, year: int) -> pl.DataFrame:
 def submissions_for_year(wh: Warehouse, year: int) -> pl.DataFrame:
     """The files received for ``year`` (reports and registers), newest first, with their fate."""
     return wh.query("submissions_for_year", year=year)
+
+
+def municipality_submissions(wh: Warehouse, code: str) -> pl.DataFrame:
+    """Every file received that names one municipality, newest first, with its fate."""
+    return wh.query("municipality_submissions", code=code)
