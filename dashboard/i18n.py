@@ -889,6 +889,31 @@ STRINGS: dict[str, Text] = {
         "dq_reason": ("Skäl", "Reason"),
         "dq_no_reason": ("(inget skäl registrerat)", "(no reason recorded)"),
         "dq_none": ("Inga.", "None."),
+        "dq_att_heading": ("Behöver uppmärksamhet {year}", "Needs attention {year}"),
+        "dq_att_note": (
+            "Lägesbilder som inte uppdaterats på två år eller mer, överenskommelser som gått ut "
+            "eller går ut inom 180 dagar (räknat från i dag för det senaste året, annars från 31 "
+            "december) och lägesbilder utan åtgärdsplan.",
+            "Situation reports not updated for two years or more, agreements that have expired "
+            "or expire within 180 days (from today for the latest year, else from 31 December) "
+            "and situation reports without an action plan.",
+        ),
+        "dq_att_what": ("Vad", "What"),
+        "dq_att_detail": ("Detalj", "Detail"),
+        "dq_att_stale": ("Gammal lägesbild", "Stale situation report"),
+        "dq_att_stale_detail": ("senast uppdaterad {year}", "last updated {year}"),
+        "dq_att_expired": ("Överenskommelsen har gått ut", "Agreement expired"),
+        "dq_att_expired_detail": ("gick ut {date}", "expired {date}"),
+        "dq_att_expires_soon": ("Överenskommelsen går snart ut", "Agreement expires soon"),
+        "dq_att_expires_soon_detail": (
+            "går ut {date}, om {days} dagar",
+            "expires {date}, in {days} days",
+        ),
+        "dq_att_no_plan": ("Lägesbild utan åtgärdsplan", "Situation report, no action plan"),
+        "dq_att_no_plan_detail": (
+            "lägesbild finns men ingen åtgärdsplan",
+            "a situation report but no action plan",
+        ),
         # -- Jämför (peer comparison) --
         "cmp_page": ("Jämför", "Compare"),
         "cmp_intro": (

@@ -12,6 +12,8 @@ The reasons quote the contents of rejected files: they sit in a section of their
 
 from __future__ import annotations
 
+import datetime as dt
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
@@ -69,7 +71,10 @@ def tables(wh: data.Warehouse, st: dict, lang: Lang) -> dict[str, Table]:
     year = st["year"]
     rows = data.reporting_status(wh, year)
     files = data.submissions_for_year(wh, year)
+    meta = data.meta(wh)
+    muni = data.municipality_year(wh, year)
     return {
+        "attention": view.attention_table(muni, year, dt.date.today(), meta.last_year, lang),
         "counties": view.county_table(rows, year, lang),
         "chase": view.chase_table(rows, year, lang),
         "files": view.files_table(view.filter_files(files, st["search"]), year, lang),
@@ -151,6 +156,7 @@ def page(year=None, lang=None, **query):
             ),
             section("counties"),
             section("chase", _chase_note(wh, st, lang)),
+            section("attention", t("dq_att_note", lang)),
             section("files", t("dq_files_note", lang)),
             reasons_section(section),
         ],

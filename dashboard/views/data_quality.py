@@ -9,12 +9,15 @@ list). The tables here are what the page shows and downloads.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
 from dashboard import fmt
 from dashboard.components.kpi import Kpi
 from dashboard.components.table import Table
 from dashboard.i18n import Lang, t
+from dashboard.views.municipality import agreement_state
 
 STATUSES = ("on_time", "late", "rejected", "missing")
 FILE_STATUSES = ("loaded", "partially_loaded", "superseded", "duplicate", "rejected")
@@ -216,3 +219,48 @@ def reasons_table(files: pl.DataFrame, year: int, lang: Lang) -> Table:
     )
     caption = t("dq_reasons_heading", lang, year=year)
     return Table("reasons", caption, frame, kinds={cols[1]: "date"})
+
+
+def attention_table(
+    muni: pl.DataFrame, year: int, today: dt.date, latest_year: int, lang: Lang
+) -> Table:
+    """What needs attention in the year's reports (INDICATORS.md): situation reports not updated
+    for two years or more, agreements that have expired or expire within 180 days (judged on
+    today for the latest year, on 31 December for earlier ones), and a situation report without
+    an action plan. One row per municipality and matter."""
+    records: list[tuple] = []
+    for r in muni.sort(
+        [fmt.swedish_order("county_name"), fmt.swedish_order("municipality_name")]
+    ).iter_rows(named=True):
+        updated = r["situation_report_updated_year"]
+        if r["has_situation_report"] and updated is not None and updated <= year - 2:
+            records.append((r, "stale", t("dq_att_stale_detail", lang, year=updated)))
+        if r["has_agreement"]:
+            found = agreement_state(r["agreement_valid_to"], year, today, latest_year)
+            if found is not None and found[0] != "ok":
+                detail = t(
+                    f"dq_att_{found[0]}_detail",
+                    lang,
+                    date=fmt.date(r["agreement_valid_to"]),
+                    days=found[1],
+                )
+                records.append((r, found[0], detail))
+        if r["has_situation_report"] and r["has_action_plan"] is False:
+            records.append((r, "no_plan", t("dq_att_no_plan_detail", lang)))
+    order = {"expired": 0, "expires_soon": 1, "stale": 2, "no_plan": 3}
+    records.sort(key=lambda rec: order[rec[1]])
+    name_col = t("municipality", lang)
+    frame = pl.DataFrame(
+        {
+            t("dq_att_what", lang): [t(f"dq_att_{kind}", lang) for _, kind, _ in records],
+            name_col: [r["municipality_name"] for r, _, _ in records],
+            t("municipality_code", lang): [r["municipality_code"] for r, _, _ in records],
+            t("county", lang): [r["county_name"] for r, _, _ in records],
+            t("dq_att_detail", lang): [detail for _, _, detail in records],
+        },
+        schema_overrides={t("municipality_code", lang): pl.String},
+        strict=False,
+    )
+    links = {name_col: [f"/kommun?kod={r['municipality_code']}&year={year}" for r, _, _ in records]}
+    caption = t("dq_att_heading", lang, year=year)
+    return Table("attention", caption, frame, links=links)
