@@ -889,6 +889,14 @@ STRINGS: dict[str, Text] = {
         "dq_reason": ("Skäl", "Reason"),
         "dq_no_reason": ("(inget skäl registrerat)", "(no reason recorded)"),
         "dq_none": ("Inga.", "None."),
+        "dq_history_heading": (
+            "Inlämnade filer, alla år, och vad som hände med dem",
+            "Files received, every year, and what became of them",
+        ),
+        "no_submissions": (
+            "Inga filer som anger kommunen har kommit in.",
+            "No file naming the municipality has been received.",
+        ),
         "dq_att_heading": ("Behöver uppmärksamhet {year}", "Needs attention {year}"),
         "dq_att_note": (
             "Lägesbilder som inte uppdaterats på två år eller mer, överenskommelser som gått ut "

@@ -18,6 +18,7 @@ from dashboard.components.filters import labelled_select, picker_row, year_optio
 from dashboard.components.notice import ignored_notice, needs_warehouse
 from dashboard.components.table import render_table
 from dashboard.i18n import INDICATORS, MEASURES, Lang, lang_or_default, t
+from dashboard.views import data_quality as dq_view
 from dashboard.views import municipality as view
 
 PAGE = "municipality"
@@ -63,6 +64,7 @@ def _tables(wh: data.Warehouse, code: str, year: int, lang: Lang) -> dict:
         "promises": view.promises_table(data.promises(wh, code, year), year, lang),
         "projects": view.projects_table(data.projects(wh, code, year), year, lang),
         "grants": view.grants_table(data.grants(wh, code, year), year, lang),
+        "submissions": dq_view.submission_history(data.municipality_submissions(wh, code), lang),
     }
     if row is not None:
         tables["comparison"] = view.comparison_table(row, data.region_year(wh, year), lang)
@@ -178,11 +180,12 @@ def page(kod=None, year=None, lang=None, **_ignored):
         ("promises", "no_promises"),
         ("projects", "no_projects"),
         ("grants", "no_grants"),
+        ("submissions", "no_submissions"),
     ):
         table = tables[name]
         if table.frame.height:
             body = render_table(table, lang, PAGE)
-        elif name != "grants" and (row is None or not row["has_report"]):
+        elif name in ("promises", "projects") and (row is None or not row["has_report"]):
             # No report: the lists are unknown, not empty ("Ej rapporterat", never "none").
             body = html.P(t("nothing_reported_year", lang, year=year))
         else:

@@ -264,3 +264,29 @@ def attention_table(
     links = {name_col: [f"/kommun?kod={r['municipality_code']}&year={year}" for r, _, _ in records]}
     caption = t("dq_att_heading", lang, year=year)
     return Table("attention", caption, frame, links=links)
+
+
+def submission_history(files: pl.DataFrame, lang: Lang) -> Table:
+    """Every file received that names a municipality (all years, newest first) and its fate:
+    the Kommun page's submission history."""
+    frame = pl.DataFrame(
+        {
+            t("year", lang): files["year"].to_list(),
+            t("dq_file", lang): files["file_name"].to_list(),
+            t("dq_received_at", lang): files["received_at"].to_list(),
+            t("dq_kind", lang): [t(f"dq_kind_{k}", lang) for k in files["kind"].to_list()],
+            t("dq_fate", lang): [file_status_label(s, lang) for s in files["status"].to_list()],
+            t("dq_errors", lang): files["n_errors"].to_list(),
+            t("dq_warnings", lang): files["n_warnings"].to_list(),
+            t("dq_reason", lang): ["; ".join(e or []) or None for e in files["errors"].to_list()],
+        },
+        schema_overrides={t("dq_received_at", lang): pl.Datetime("us")},
+        strict=False,
+    )
+    kinds = {
+        t("year", lang): "text",
+        t("dq_received_at", lang): "date",
+        t("dq_errors", lang): "int",
+        t("dq_warnings", lang): "int",
+    }
+    return Table("submissions", t("dq_history_heading", lang), frame, kinds=kinds)  # type: ignore[arg-type]
