@@ -18,7 +18,7 @@ import io
 import json
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
 import openpyxl
@@ -28,6 +28,7 @@ import pytest
 from dashboard import data, export, fmt
 from dashboard.i18n import t
 from tests.corpus import (
+    current_reports,
     files_of_year,
     inbox_and_manifest,
     names_in_files,
@@ -310,3 +311,53 @@ def test_the_reasons_give_every_error_of_every_rejected_file(page, corpus, files
         text = " ".join(reasons.filter(pl.col(t("dq_file", SV)) == name)[t("dq_reason", SV)])
         for field in fields:
             assert field in text, (name, field)
+
+
+@pytest.mark.parametrize("year", CHECKED)
+def test_needs_attention_matches_the_reports(page, corpus, year):
+    """Stale situation reports (updated two or more years before the year), agreements expired
+    or expiring within 180 days (from today for the latest year, 31 December before), and a
+    situation report without an action plan: from the current reports' files."""
+    today = datetime.now(UTC).date()
+    reference = today if year >= today.year or year == YEARS[-1] else date(year, 12, 31)
+    expected = set()
+    for (code, report_year), r in current_reports(corpus.manifest, corpus.snapshot).items():
+        if report_year != year:
+            continue
+        updated = r["situation_updated"]
+        if r["situation_report"] and updated is not None and updated <= year - 2:
+            expected.add((code, "stale"))
+        if r["agreement"]:
+            days = (r["valid_to"] - reference).days
+            if days < 0:
+                expected.add((code, "expired"))
+            elif days <= 180:
+                expected.add((code, "expires_soon"))
+        if r["situation_report"] and not r["action_plan"]:
+            expected.add((code, "no_plan"))
+    kinds = {t(f"dq_att_{k}", SV): k for k in ("stale", "expired", "expires_soon", "no_plan")}
+    frame = page(year)["attention"].download_frame
+    got = {
+        (code, kinds[what])
+        for code, what in zip(
+            frame[t("municipality_code", SV)], frame[t("dq_att_what", SV)], strict=True
+        )
+    }
+    assert {k for _, k in expected} >= {"expired", "no_plan"}  # the corpus has these cases
+    assert got == expected
+
+
+def test_the_kommun_page_lists_every_file_naming_the_municipality(app, corpus, demo_warehouse):
+    """The submission history on Kommun: every file whose content names the municipality (a
+    duplicate names what its original names), whatever became of it, from the files."""
+    from dashboard.views import data_quality as dq_view
+
+    wh = data.Warehouse(demo_warehouse)
+    named: dict[str, set[str]] = {}
+    for name, (code, _year) in corpus.named.items():
+        if code is not None:
+            named.setdefault(code, set()).add(name)
+    code = max(named, key=lambda c: len(named[c]))  # the municipality with the most files
+    assert len(named[code]) >= 4
+    table = dq_view.submission_history(data.municipality_submissions(wh, code), SV)
+    assert set(table.download_frame[t("dq_file", SV)].to_list()) == named[code]
