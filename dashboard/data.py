@@ -247,3 +247,22 @@ def submissions_for_year(wh: Warehouse, year: int) -> pl.DataFrame:
 def municipality_submissions(wh: Warehouse, code: str) -> pl.DataFrame:
     """Every file received that names one municipality, newest first, with its fate."""
     return wh.query("municipality_submissions", code=code)
+
+
+# -- Datakvalitet: warnings and grant ids (dashboard/views/dq_warnings.py) ------------------------
+
+
+def dq_warnings(wh: Warehouse, year: int) -> pl.DataFrame:
+    """Every warning about the files received for ``year`` (those of ``submissions_for_year``),
+    with the municipality the file names."""
+    return wh.query("dq_warnings", year=year)
+
+
+def dq_unreported_grants(wh: Warehouse, year: int) -> pl.DataFrame:
+    """The current grants of funding year ``year`` that no current report names."""
+    return wh.query("dq_unreported_grants", year=year)
+
+
+def dq_unknown_grant_ids(wh: Warehouse, year: int) -> pl.DataFrame:
+    """The funded projects of ``year``'s current reports whose grant id the register lacks."""
+    return wh.query("dq_unknown_grant_ids", year=year)

@@ -811,6 +811,89 @@ STRINGS: dict[str, Text] = {
             "below the chart.",
         ),
         # -- Datakvalitet --
+        "dqw_by_kind_heading": ("Varningar per slag {year}", "Warnings by kind {year}"),
+        "dqw_by_kind_note": (
+            "En varning stoppar inte filen men säger att något tolkades eller ignorerades. Räknat "
+            "över årets mottagna filer, samma filer som listan nedan.",
+            "A warning does not stop the file but says that something was guessed or ignored. "
+            "Counted over the files received for the year, the same files as the list below.",
+        ),
+        "dqw_by_municipality_heading": (
+            "Varningar per kommun {year}",
+            "Warnings by municipality {year}",
+        ),
+        "dqw_by_municipality_note": (
+            "Underlag för återkoppling till varje kommun: varningarna, deras slag och filerna. "
+            "Bidragsregistrens varningar står på en egen rad, för bidragskansliet.",
+            "For feedback to each municipality: the warnings, their kinds and the files. The "
+            "grant registers' warnings are on a row of their own, for the grant office.",
+        ),
+        "dqw_kind": ("Varning", "Warning"),
+        "dqw_code": ("Kod", "Code"),
+        "dqw_n": ("Varningar", "Warnings"),
+        "dqw_files": ("Filer", "Files"),
+        "dqw_municipalities": ("Kommuner", "Municipalities"),
+        "dqw_kinds": ("Slag", "Kinds"),
+        "dqw_register": ("Bidragsregistret", "Grant register"),
+        "dqw_unknown_municipality": ("Kommun okänd", "Municipality unknown"),
+        "dqw_sheet": ("Blad", "Sheet"),
+        "dqw_row": ("Rad", "Row"),
+        "dqw_unreported_heading": (
+            "Bidrag för bidragsåret {year} som ingen rapport nämner",
+            "Grants of funding year {year} that no report names",
+        ),
+        "dqw_unreported_note": (
+            "Aktuella bidrag i registret vars diarienummer ingen aktuell rapport anger "
+            "(länsbidrag och avslag, beviljat 0 kr, räknas inte).",
+            "Current grants in the register whose id no current report gives (county-level "
+            "grants and refusals, granted 0, are not counted).",
+        ),
+        "dqw_unknown_ids_heading": (
+            "Diarienummer i rapporterna {year} som saknas i bidragsregistret",
+            "Grant ids in the {year} reports that the grant register lacks",
+        ),
+        "dqw_unknown_ids_note": (
+            "Finansierade projekt i årets aktuella rapporter vars diarienummer inte finns i "
+            "registret; registret kan komma senare. Blad och rad anges för Excel-rapporter.",
+            "Funded projects in the year's current reports whose grant id is not in the "
+            "register; the register may arrive later. Sheet and row are given for Excel reports.",
+        ),
+        "dqw_code_guessed_value": ("Tolkat värde", "Guessed value"),
+        "dqw_code_padded_code": (
+            "Kod utan inledande nolla eller lagrad som tal",
+            "Code without its leading zero or stored as a number",
+        ),
+        "dqw_code_unknown_field": ("Okänt fält ignorerades", "Unknown field ignored"),
+        "dqw_code_unknown_column": ("Okänd kolumn ignorerades", "Unknown column ignored"),
+        "dqw_code_unknown_sheet": ("Okänt blad ignorerades", "Unknown sheet ignored"),
+        "dqw_code_unnamed_column": ("Kolumn utan rubrik ignorerades", "Unnamed column ignored"),
+        "dqw_code_duplicate_column": ("Kolumnen finns två gånger", "Duplicate column"),
+        "dqw_code_duplicate_field": ("Fältet finns två gånger", "Duplicate field"),
+        "dqw_code_duplicate_sheet": ("Bladet finns två gånger", "Duplicate sheet"),
+        "dqw_code_renamed_sheet": ("Omdöpt blad", "Renamed sheet"),
+        "dqw_code_missing_header": ("Rubrikrad saknas", "Header row missing"),
+        "dqw_code_missing_list": ("Lista saknas, tolkad som tom", "List missing, read as empty"),
+        "dqw_code_missing_schema_version": ("Formatversion saknas", "Format version missing"),
+        "dqw_code_missing_paid_amount": (
+            "Utbetalt belopp saknas, tolkat som 0 kr",
+            "Paid amount missing, read as 0",
+        ),
+        "dqw_code_amount_order": (
+            "Belopp i fel ordning (utbetalt, beviljat, sökt)",
+            "Amounts out of order (paid, granted, applied)",
+        ),
+        "dqw_code_encoding": ("Teckenkodning Windows-1252, inte UTF-8", "Windows-1252, not UTF-8"),
+        "dqw_code_cell_error": ("Cell med Excel-fel lästes som tom", "Excel error cell read empty"),
+        "dqw_code_future_submitted_at": (
+            "Inskickad efter mottagandet",
+            "Submitted after it was received",
+        ),
+        "dqw_code_no_dialogue": ("Medborgarlöfte utan dialogmetod", "Promise without dialogue"),
+        "dqw_code_duplicate": ("Samma fil mottagen igen", "Same file received again"),
+        "dqw_code_unknown_grant_id": (
+            "Diarienummer saknas i bidragsregistret",
+            "Grant id not in the register",
+        ),
         "dq_heading": ("Datakvalitet – rapportåret {year}", "Data quality – reporting year {year}"),
         "dq_kpi_heading": ("Inkommet för {year}", "Received for {year}"),
         "dq_search": ("Sök bland filerna (namn, kommun, utfall)", "Search the files"),

@@ -26,6 +26,7 @@ from dashboard.components.notice import ignored_notice, needs_warehouse
 from dashboard.components.table import Table, render_table
 from dashboard.i18n import Lang, lang_or_default, t
 from dashboard.views import data_quality as view
+from dashboard.views import dq_warnings
 
 PAGE = "dataquality"
 DEFINED = ("dq_received", "dq_on_time", "dq_revised", "dq_missing", "dq_rejected_files")
@@ -79,6 +80,16 @@ def tables(wh: data.Warehouse, st: dict, lang: Lang) -> dict[str, Table]:
         "chase": view.chase_table(rows, year, lang),
         "files": view.files_table(view.filter_files(files, st["search"]), year, lang),
         "reasons": view.reasons_table(files, year, lang),
+        "warnings_by_kind": dq_warnings.by_kind_table(data.dq_warnings(wh, year), year, lang),
+        "warnings_by_municipality": dq_warnings.by_municipality_table(
+            data.dq_warnings(wh, year), year, lang
+        ),
+        "unreported_grants": dq_warnings.unreported_grants_table(
+            data.dq_unreported_grants(wh, year), year, lang
+        ),
+        "unknown_grant_ids": dq_warnings.unknown_grant_ids_table(
+            data.dq_unknown_grant_ids(wh, year), year, lang
+        ),
         "_kpis": view.kpis(rows, files, year, lang),  # type: ignore[dict-item]
     }
 
@@ -158,6 +169,10 @@ def page(year=None, lang=None, **query):
             section("chase", _chase_note(wh, st, lang)),
             section("attention", t("dq_att_note", lang)),
             section("files", t("dq_files_note", lang)),
+            section("warnings_by_kind", t("dqw_by_kind_note", lang)),
+            section("warnings_by_municipality", t("dqw_by_municipality_note", lang)),
+            section("unreported_grants", t("dqw_unreported_note", lang)),
+            section("unknown_grant_ids", t("dqw_unknown_ids_note", lang)),
             reasons_section(section),
         ],
         className="page-data-quality",
