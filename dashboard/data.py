@@ -266,3 +266,8 @@ def dq_unreported_grants(wh: Warehouse, year: int) -> pl.DataFrame:
 def dq_unknown_grant_ids(wh: Warehouse, year: int) -> pl.DataFrame:
     """The funded projects of ``year``'s current reports whose grant id the register lacks."""
     return wh.query("dq_unknown_grant_ids", year=year)
+
+
+def runs(wh: Warehouse) -> pl.DataFrame:
+    """Every ingest run (each published the next version), newest first, with what it added."""
+    return wh.query("runs")

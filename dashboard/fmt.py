@@ -101,6 +101,13 @@ def date(value: dt.date | dt.datetime | None) -> str:
     return value.isoformat()
 
 
+def minute(value: dt.datetime | None) -> str:
+    """A time to the minute, as stored (UTC): "2026-03-14 09:30 UTC"."""
+    if value is None:
+        return MISSING
+    return value.strftime("%Y-%m-%d %H:%M") + " UTC"
+
+
 # Swedish alphabetical order: å, ä, ö come after z (in that order), é sorts as e and ü as y.
 # Code point order would put Ä before Å and "Håbo" after "Hässleholm".
 _SWEDISH_FROM = ["å", "ä", "ö", "æ", "ø", "é", "è", "ü"]

@@ -972,6 +972,27 @@ STRINGS: dict[str, Text] = {
         "dq_reason": ("Skäl", "Reason"),
         "dq_no_reason": ("(inget skäl registrerat)", "(no reason recorded)"),
         "dq_none": ("Inga.", "None."),
+        "dq_warehouse_heading": ("Datalagret", "The warehouse"),
+        "dq_warehouse_text": (
+            "Senast publicerat {built} UTC, version {version}, byggt av {files} mottagna filer i "
+            "{runs}.",
+            "Last published {built} UTC, version {version}, built from {files} files received "
+            "in {runs}.",
+        ),
+        "dq_runs_one": ("{n} körning", "{n} run"),
+        "dq_runs_many": ("{n} körningar", "{n} runs"),
+        "dq_runs_heading": (
+            "Vad de senaste {n} körningarna lade till",
+            "What the last {n} runs added",
+        ),
+        "dq_run": ("Körning", "Run"),
+        "dq_run_started": ("Startad", "Started"),
+        "dq_run_files": ("Filer", "Files"),
+        "dq_run_loaded": ("Inlästa", "Loaded"),
+        "dq_run_partially_loaded": ("Delvis inlästa", "Partly loaded"),
+        "dq_run_superseded": ("Ersatta sedan", "Since superseded"),
+        "dq_run_duplicates": ("Dubbletter", "Duplicates"),
+        "dq_run_rejected": ("Avvisade", "Rejected"),
         "dq_history_heading": (
             "Inlämnade filer, alla år, och vad som hände med dem",
             "Files received, every year, and what became of them",

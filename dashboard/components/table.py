@@ -84,6 +84,8 @@ def format_cell(value: object, kind: Kind, lang: Lang) -> str:
         return fmt.number(value, lang)  # type: ignore[arg-type]
     if kind == "date":
         return fmt.date(value)  # type: ignore[arg-type]
+    if kind == "datetime":
+        return fmt.minute(value)  # type: ignore[arg-type]
     if value is None:
         return fmt.MISSING
     if isinstance(value, list):

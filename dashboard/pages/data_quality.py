@@ -174,6 +174,7 @@ def page(year=None, lang=None, **query):
             section("unreported_grants", t("dqw_unreported_note", lang)),
             section("unknown_grant_ids", t("dqw_unknown_ids_note", lang)),
             reasons_section(section),
+            _warehouse_section(wh, meta, lang),
         ],
         className="page-data-quality",
     )
@@ -184,6 +185,23 @@ def _chase_note(wh: data.Warehouse, st: dict, lang: Lang) -> str:
     note = t("dq_chase_note", lang)
     unread = view.unattributed_rejected(data.submissions_for_year(wh, st["year"]))
     return note + (" " + t("dq_unattributed", lang, n=unread) if unread else "")
+
+
+def _warehouse_section(wh: data.Warehouse, meta: data.Meta, lang: Lang) -> html.Section:
+    """When the warehouse was last published, its version, from how many files; what each of
+    the last runs added."""
+    runs = data.runs(wh)
+    table = view.runs_table(runs, lang)
+    return html.Section(
+        [
+            html.H2(
+                t("dq_warehouse_heading", lang), className="h4 mt-4", id="dq-warehouse-heading"
+            ),
+            html.P(view.warehouse_text(meta, runs, lang), id="dq-warehouse-text"),
+            render_table(table, lang, PAGE),
+        ],
+        **{"aria-labelledby": "dq-warehouse-heading"},
+    )
 
 
 def reasons_section(section) -> html.Section:
@@ -219,7 +237,11 @@ def download(clicks, current, lang_value):
         return no_update
     wh = context.warehouse()
     st = parse(data.meta(wh), {"year": current.get("year"), "sok": current.get("search")})
-    table = tables(wh, st, lang_or_default(lang_value)).get(trigger["table"])
+    lang = lang_or_default(lang_value)
+    if trigger["table"] == "runs":
+        table = view.runs_table(data.runs(wh), lang)
+    else:
+        table = tables(wh, st, lang).get(trigger["table"])
     if table is None or trigger["table"].startswith("_"):
         return no_update
     return export.download(

@@ -290,3 +290,36 @@ def submission_history(files: pl.DataFrame, lang: Lang) -> Table:
         t("dq_warnings", lang): "int",
     }
     return Table("submissions", t("dq_history_heading", lang), frame, kinds=kinds)  # type: ignore[arg-type]
+
+
+RUN_COLUMNS = ("files", "loaded", "partially_loaded", "superseded", "duplicates", "rejected")
+
+
+def runs_table(runs: pl.DataFrame, lang: Lang, last: int = 10) -> Table:
+    """What each of the last ingest runs added, newest first (by the files' fate today)."""
+    shown = runs.head(last)
+    labels = {k: t(f"dq_run_{k}", lang) for k in RUN_COLUMNS}
+    frame = pl.DataFrame(
+        {
+            t("dq_run", lang): shown["run_id"].to_list(),
+            t("dq_run_started", lang): shown["started_at"].to_list(),
+            **{labels[k]: shown[k].to_list() for k in RUN_COLUMNS},
+        },
+        schema_overrides={t("dq_run_started", lang): pl.Datetime("us")},
+        strict=False,
+    )
+    kinds = {t("dq_run", lang): "text", t("dq_run_started", lang): "datetime"}
+    kinds |= dict.fromkeys(labels.values(), "int")
+    return Table("runs", t("dq_runs_heading", lang, n=shown.height), frame, kinds=kinds)  # type: ignore[arg-type]
+
+
+def warehouse_text(meta, runs: pl.DataFrame, lang: Lang) -> str:
+    built = meta.built_at.strftime("%Y-%m-%d %H:%M") if meta.built_at else fmt.MISSING
+    return t(
+        "dq_warehouse_text",
+        lang,
+        built=built,
+        version=meta.version,
+        files=fmt.number(int(runs["files"].sum() or 0), lang),
+        runs=t("dq_runs_one" if runs.height == 1 else "dq_runs_many", lang, n=runs.height),
+    )

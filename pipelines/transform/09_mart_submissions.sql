@@ -57,7 +57,8 @@ final as (
         coalesce(issue_lists.n_warnings, 0) as n_warnings,
         coalesce(issue_lists.errors, []::varchar[]) as errors,
         coalesce(issue_lists.warnings, []::varchar[]) as warnings,
-        submissions.source_path
+        submissions.source_path,
+        submissions.run_id
     from raw_submissions as submissions
     left join raw_submissions as original on original.submission_id = submissions.duplicate_of
     left join issue_lists on issue_lists.submission_id = submissions.submission_id
