@@ -972,6 +972,15 @@ STRINGS: dict[str, Text] = {
         "dq_reason": ("Skäl", "Reason"),
         "dq_no_reason": ("(inget skäl registrerat)", "(no reason recorded)"),
         "dq_none": ("Inga.", "None."),
+        "dq_map_heading": ("Karta {year}", "Map {year}"),
+        "dq_map_caption": (
+            "Kartan visar varje kommuns rapportering för {year}: i tid, sent, bara avvisade "
+            "filer, eller inget som kunde knytas till kommunen. Samma uppgifter finns i "
+            "tabellerna ”{counties}” och ”{chase}”.",
+            "The map shows each municipality's reporting for {year}: on time, late, only "
+            "rejected files, or nothing that could be linked to it. The same is in the tables "
+            "“{counties}” and “{chase}”.",
+        ),
         "dq_warehouse_heading": ("Datalagret", "The warehouse"),
         "dq_warehouse_text": (
             "Senast publicerat {built} UTC, version {version}, byggt av {files} mottagna filer i "

@@ -40,7 +40,7 @@ NULL_Z = -0.1
 CENTER = {"lat": 62.6, "lon": 17.0}
 ZOOM = 3.75
 
-Kind = Literal["bool", "share", "amount"]
+Kind = Literal["bool", "share", "amount", "classes"]
 # The "no money" class of an amount layer sits below 0, a band of this share of the scale's top.
 NONE_BAND = 0.12
 
@@ -67,6 +67,8 @@ class MapValues:
     unit: str = ""
     none_label: str = ""
     capped: bool = False  # values above zmax are drawn at zmax
+    # ``classes``: (label, colour) per class; ``z`` is the class's index
+    classes: tuple[tuple[str, str], ...] = ()
 
 
 def bool_class(value: bool | None) -> int:
@@ -92,13 +94,26 @@ def amount_z(value: float | None, zmax: float) -> float:
 def z_range(values: MapValues) -> tuple[float, float]:
     if values.kind == "bool":
         return 0, 2
+    if values.kind == "classes":
+        return 0, len(values.classes) - 1
     if values.kind == "amount":
         top = values.zmax or 1.0
         return -NONE_BAND * top, top
     return NULL_Z, 1
 
 
-def colorscale(kind: Kind) -> list[list]:
+def class_scale(classes: tuple[tuple[str, str], ...]) -> list[list]:
+    """A stepped scale: class i (z = i) in its own colour, with no blend between classes."""
+    n = len(classes)
+    out: list[list] = []
+    for i, (_label, colour) in enumerate(classes):
+        out += [[i / n, colour], [(i + 1) / n, colour]]
+    return out
+
+
+def colorscale(kind: Kind, values: MapValues | None = None) -> list[list]:
+    if kind == "classes" and values is not None:
+        return class_scale(values.classes)
     if kind == "amount":
         # Viridis reversed: more money is darker; the grey "none" band is a class of its own.
         start = NONE_BAND / (1 + NONE_BAND)
@@ -123,6 +138,15 @@ def colorscale(kind: Kind) -> list[list]:
 
 
 def colorbar(kind: Kind, lang: Lang, values: MapValues | None = None) -> dict:
+    if kind == "classes" and values is not None:
+        n = len(values.classes)
+        # the middle of each class's band on the scale from 0 to n - 1
+        return {
+            "tickvals": [(i + 0.5) * (n - 1) / n for i in range(n)],
+            "ticktext": [label for label, _ in values.classes],
+            "len": 0.45,
+            "thickness": 18,
+        }
     if kind == "amount" and values is not None:
         top = values.zmax or 1.0
         ticks = [top * i / 4 for i in range(5)]
@@ -174,7 +198,7 @@ def map_figure(values: MapValues, level: str, geo_url: str | None, lang: Lang) -
     """
     hover = "%{customdata[0]}<br>%{text}<extra></extra>"
     customdata = [[n, tgt] for n, tgt in zip(values.names, values.targets, strict=True)]
-    scale = colorscale(values.kind)
+    scale = colorscale(values.kind, values)
     zmin, zmax = z_range(values)
     if geo_url is not None:
         trace = {

@@ -19,11 +19,15 @@ import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import context, data, export, state
+from dashboard.components.chart import captioned_chart
 from dashboard.components.definitions import definitions_list
 from dashboard.components.filters import labelled_select, picker_row, year_options
+from dashboard.components.graph import graph_config
 from dashboard.components.kpi import kpi_grid
+from dashboard.components.map import map_figure, map_note
 from dashboard.components.notice import ignored_notice, needs_warehouse
 from dashboard.components.table import Table, render_table
+from dashboard.geo import geo_url
 from dashboard.i18n import Lang, lang_or_default, t
 from dashboard.views import data_quality as view
 from dashboard.views import dq_warnings
@@ -165,6 +169,7 @@ def page(year=None, lang=None, **query):
                 ],
                 **{"aria-labelledby": "dq-kpi-heading"},
             ),
+            _map_section(wh, st, built["counties"].caption, built["chase"].caption, lang),
             section("counties"),
             section("chase", _chase_note(wh, st, lang)),
             section("attention", t("dq_att_note", lang)),
@@ -177,6 +182,41 @@ def page(year=None, lang=None, **query):
             _warehouse_section(wh, meta, lang),
         ],
         className="page-data-quality",
+    )
+
+
+def _map_section(
+    wh: data.Warehouse, st: dict, counties: str, chase: str, lang: Lang
+) -> html.Section:
+    """The municipalities coloured by their status in the year; the tables hold the same."""
+    url = geo_url(context.geo_dir(), "kommun")
+    values = view.map_values(
+        data.reporting_status(wh, st["year"]),
+        data.municipality_year(wh, st["year"]),
+        lang,
+        points=url is None,
+    )
+    return html.Section(
+        [
+            html.H2(
+                t("dq_map_heading", lang, year=st["year"]), className="h4 mt-4", id="dq-map-heading"
+            ),
+            html.P(
+                map_note(url is None, lang), className="map-note fallback", hidden=url is not None
+            ),
+            captioned_chart(
+                dcc.Graph(
+                    id="dq-map",
+                    figure=map_figure(values, "kommun", url, lang),
+                    config=graph_config(lang, scrollZoom=True, modeBarButtonsToRemove=["toImage"]),
+                    className="map-graph",
+                ),
+                t("dq_map_caption", lang, year=st["year"], counties=counties, chase=chase),
+                "dq-map-caption",
+            ),
+        ],
+        className="dq-map",
+        **{"aria-labelledby": "dq-map-heading"},
     )
 
 

@@ -15,6 +15,7 @@ import polars as pl
 
 from dashboard import fmt
 from dashboard.components.kpi import Kpi
+from dashboard.components.map import MapValues
 from dashboard.components.table import Table
 from dashboard.i18n import Lang, t
 from dashboard.views.municipality import agreement_state
@@ -322,4 +323,42 @@ def warehouse_text(meta, runs: pl.DataFrame, lang: Lang) -> str:
         version=meta.version,
         files=fmt.number(int(runs["files"].sum() or 0), lang),
         runs=t("dq_runs_one" if runs.height == 1 else "dq_runs_many", lang, n=runs.height),
+    )
+
+
+# On time dark blue, late light orange, only rejected files vermilion, nothing grey: four hues
+# apart for every kind of colour blindness, and the two that need action (rejected, missing)
+# apart from the two that arrived.
+CLASSES = (
+    ("on_time", "#005a8c"),
+    ("late", "#f2b950"),
+    ("rejected", "#d55e00"),
+    ("missing", "#939393"),
+)
+
+
+def map_values(rows: pl.DataFrame, muni: pl.DataFrame, lang: Lang, points: bool) -> MapValues:
+    """Each municipality coloured by its status in the year (one class each)."""
+    index = {status: i for i, (status, _) in enumerate(CLASSES)}
+    shapes = (
+        muni.select("municipality_code", "lat", "lon", "population")
+        .join(
+            rows.select("municipality_code", "municipality_name", "status"),
+            on="municipality_code",
+            how="left",
+        )
+        .sort("municipality_code")
+    )
+    statuses = shapes["status"].to_list()
+    return MapValues(
+        kind="classes",
+        locations=shapes["municipality_code"].to_list(),
+        z=[float(index.get(s, index["missing"])) for s in statuses],
+        text=[status_label(s, lang) for s in statuses],
+        names=shapes["municipality_name"].to_list(),
+        targets=[f"kommun:{c}" for c in shapes["municipality_code"]],
+        lat=shapes["lat"].to_list() if points else None,
+        lon=shapes["lon"].to_list() if points else None,
+        population=shapes["population"].to_list() if points else None,
+        classes=tuple((status_label(s, lang), colour) for s, colour in CLASSES),
     )
