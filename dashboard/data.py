@@ -114,7 +114,7 @@ def meta(wh: Warehouse) -> Meta:
 
 def municipality_year(wh: Warehouse, year: int) -> pl.DataFrame:
     """All municipalities in ``year`` with every indicator (one row each)."""
-    return wh.query("municipality_year", year=year)
+    return wh.query("municipality_year", year_from=year, year_to=year)
 
 
 def municipality_history(wh: Warehouse, code: str) -> pl.DataFrame:
@@ -223,7 +223,8 @@ def grant_sources(wh: Warehouse, grant_id: str) -> pl.DataFrame:
 
 def municipality_years(wh: Warehouse) -> pl.DataFrame:
     """Every municipality in every reporting year, the columns of ``municipality_year``."""
-    return wh.query("municipality_years")
+    meta_ = meta(wh)
+    return wh.query("municipality_year", year_from=meta_.first_year, year_to=meta_.last_year)
 
 
 def county_years(wh: Warehouse) -> pl.DataFrame:

@@ -16,7 +16,13 @@ from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_
 from dashboard import context, data, export
 from dashboard.components.chart import captioned_chart
 from dashboard.components.definitions import definitions_list
-from dashboard.components.filters import labelled_select, select_options, year_options
+from dashboard.components.filters import (
+    labelled_input,
+    labelled_select,
+    select_options,
+    show_button,
+    year_options,
+)
 from dashboard.components.graph import graph_config
 from dashboard.components.notice import ignored_notice, needs_warehouse
 from dashboard.components.table import render_table
@@ -94,21 +100,13 @@ def _picker(wh: data.Warehouse, meta: data.Meta, st: dict, lang: Lang) -> html.S
     ]
     row2 = [
         dbc.Col(
-            html.Div(
-                [
-                    dbc.Label(t("cmp_picked", lang), html_for="cp-picked", className="form-label"),
-                    dcc.Input(
-                        id="cp-picked",
-                        type="text",
-                        value=",".join([*st["picked"], *st["unknown"]]),
-                        className="form-control",
-                        maxLength=400,
-                    ),
-                    html.Small(
-                        t("cmp_picked_help", lang), id="cp-picked-help", className="form-text"
-                    ),
-                ],
-                className="filter",
+            labelled_input(
+                "cp-picked",
+                t("cmp_picked", lang),
+                ",".join([*st["picked"], *st["unknown"]]),
+                kind="text",
+                max_length=400,
+                help_text=t("cmp_picked_help", lang),
             ),
             md=6,
         ),
@@ -116,18 +114,7 @@ def _picker(wh: data.Warehouse, meta: data.Meta, st: dict, lang: Lang) -> html.S
             labelled_select("cp-ind", t("cmp_indicator_years", lang), indicators, st["indicator"]),
             md=4,
         ),
-        dbc.Col(
-            html.Button(
-                t("show", lang),
-                id="cp-show",
-                type="button",
-                n_clicks=0,
-                className="btn btn-primary",
-                **{"data-refocus": "true"},
-            ),
-            xs="auto",
-            className="d-flex align-items-end",
-        ),
+        show_button("cp-show", lang),
     ]
     return html.Section(
         [

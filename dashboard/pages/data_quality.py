@@ -21,7 +21,12 @@ from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_
 from dashboard import context, data, export, state
 from dashboard.components.chart import captioned_chart
 from dashboard.components.definitions import definitions_list
-from dashboard.components.filters import labelled_select, picker_row, year_options
+from dashboard.components.filters import (
+    labelled_input,
+    labelled_select,
+    picker_row,
+    year_options,
+)
 from dashboard.components.graph import graph_config
 from dashboard.components.kpi import kpi_grid
 from dashboard.components.map import map_figure, map_note
@@ -113,24 +118,7 @@ def page(year=None, lang=None, **query):
                 ),
                 md=2,
             ),
-            dbc.Col(
-                html.Div(
-                    [
-                        dbc.Label(
-                            t("dq_search", lang), html_for="dq-search", className="form-label"
-                        ),
-                        dcc.Input(
-                            id="dq-search",
-                            type="search",
-                            value=st["search"] or "",
-                            className="form-control",
-                            maxLength=80,
-                        ),
-                    ],
-                    className="filter",
-                ),
-                md=5,
-            ),
+            dbc.Col(labelled_input("dq-search", t("dq_search", lang), st["search"] or ""), md=5),
         ],
         "dq-show",
         lang,

@@ -30,7 +30,13 @@ from dash import (
 from dashboard import context, data, export, state
 from dashboard.components.chart import captioned_chart
 from dashboard.components.definitions import definitions_list
-from dashboard.components.filters import labelled_select, select_options, year_options
+from dashboard.components.filters import (
+    labelled_input,
+    labelled_select,
+    select_options,
+    show_button,
+    year_options,
+)
 from dashboard.components.graph import graph_config
 from dashboard.components.kpi import kpi_grid
 from dashboard.components.map import map_figure, map_patch
@@ -180,35 +186,8 @@ def _controls(wh: data.Warehouse, meta: data.Meta, st: dict, lang: Lang) -> html
             ),
             md=3,
         ),
-        dbc.Col(
-            html.Div(
-                [
-                    dbc.Label(t("fund_search", lang), html_for="md-search", className="form-label"),
-                    dcc.Input(
-                        id="md-search",
-                        type="search",
-                        value=st["search"] or "",
-                        className="form-control",
-                        debounce=True,
-                        maxLength=80,
-                    ),
-                ],
-                className="filter",
-            ),
-            md=3,
-        ),
-        dbc.Col(
-            html.Button(
-                t("show", lang),
-                id="md-show",
-                type="button",
-                n_clicks=0,
-                className="btn btn-primary",
-                **{"data-refocus": "true"},
-            ),
-            xs="auto",
-            className="d-flex align-items-end",
-        ),
+        dbc.Col(labelled_input("md-search", t("fund_search", lang), st["search"] or ""), md=3),
+        show_button("md-show", lang),
     ]
     actions = html.Div(
         [

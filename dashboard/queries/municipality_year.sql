@@ -1,4 +1,4 @@
--- Every municipality in one year: identity, report status and all indicators.
+-- Every municipality in the years $year_from..$year_to: identity, report status, all indicators.
 select
     municipality_code, municipality_name, county_code, county_name, police_region,
     population, municipality_group, municipality_group_name, lat, lon, year,
@@ -11,5 +11,5 @@ select
     meets_legal_requirements, legal_requirements_apply,
     spent_sek, granted_sek, paid_sek
 from mart_municipality_year
-where year = $year
-order by municipality_code
+where year between $year_from and $year_to
+order by year, municipality_code

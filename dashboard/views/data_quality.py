@@ -165,28 +165,44 @@ def filter_files(files: pl.DataFrame, search: str | None) -> pl.DataFrame:
     )
 
 
-def files_table(files: pl.DataFrame, year: int, lang: Lang) -> Table:
-    """Every file received for the year with its fate, newest first."""
-    frame = pl.DataFrame(
-        {
-            t("dq_file", lang): files["file_name"].to_list(),
-            t("dq_received_at", lang): files["received_at"].to_list(),
-            t("dq_kind", lang): [t(f"dq_kind_{k}", lang) for k in files["kind"].to_list()],
-            t("municipality", lang): files["municipality_name"].to_list(),
-            t("dq_fate", lang): [file_status_label(s, lang) for s in files["status"].to_list()],
-            t("dq_errors", lang): files["n_errors"].to_list(),
-            t("dq_warnings", lang): files["n_warnings"].to_list(),
-        },
-        schema_overrides={t("dq_received_at", lang): pl.Datetime("us")},
-        strict=False,
-    )
+def _files_frame(files: pl.DataFrame, lang: Lang, history: bool = False) -> Table:
+    """Files with their fate: the year's list, or (``history``) a municipality's every year
+    with the reasons each was rejected."""
+    received = t("dq_received_at", lang)
+    columns: dict[str, list] = {}
+    if history:
+        columns[t("year", lang)] = files["year"].to_list()
+    columns |= {
+        t("dq_file", lang): files["file_name"].to_list(),
+        received: files["received_at"].to_list(),
+        t("dq_kind", lang): [t(f"dq_kind_{k}", lang) for k in files["kind"].to_list()],
+    }
+    if not history:
+        columns[t("municipality", lang)] = files["municipality_name"].to_list()
+    columns |= {
+        t("dq_fate", lang): [file_status_label(s, lang) for s in files["status"].to_list()],
+        t("dq_errors", lang): files["n_errors"].to_list(),
+        t("dq_warnings", lang): files["n_warnings"].to_list(),
+    }
+    if history:
+        columns[t("dq_reason", lang)] = [
+            "; ".join(e or []) or None for e in files["errors"].to_list()
+        ]
+    frame = pl.DataFrame(columns, schema_overrides={received: pl.Datetime("us")}, strict=False)
     kinds = {
-        t("dq_received_at", lang): "date",
+        t("year", lang): "text",
+        received: "date",
         t("dq_errors", lang): "int",
         t("dq_warnings", lang): "int",
     }
-    caption = t("dq_files_heading", lang, year=year)
-    return Table("files", caption, frame, kinds=kinds)  # type: ignore[arg-type]
+    name, caption = ("submissions", t("dq_history_heading", lang)) if history else ("files", "")
+    return Table(name, caption, frame, kinds=kinds)  # type: ignore[arg-type]
+
+
+def files_table(files: pl.DataFrame, year: int, lang: Lang) -> Table:
+    """Every file received for the year with its fate, newest first."""
+    table = _files_frame(files, lang)
+    return Table("files", t("dq_files_heading", lang, year=year), table.frame, kinds=table.kinds)
 
 
 def reasons_table(files: pl.DataFrame, year: int, lang: Lang) -> Table:
@@ -270,27 +286,7 @@ def attention_table(
 def submission_history(files: pl.DataFrame, lang: Lang) -> Table:
     """Every file received that names a municipality (all years, newest first) and its fate:
     the Kommun page's submission history."""
-    frame = pl.DataFrame(
-        {
-            t("year", lang): files["year"].to_list(),
-            t("dq_file", lang): files["file_name"].to_list(),
-            t("dq_received_at", lang): files["received_at"].to_list(),
-            t("dq_kind", lang): [t(f"dq_kind_{k}", lang) for k in files["kind"].to_list()],
-            t("dq_fate", lang): [file_status_label(s, lang) for s in files["status"].to_list()],
-            t("dq_errors", lang): files["n_errors"].to_list(),
-            t("dq_warnings", lang): files["n_warnings"].to_list(),
-            t("dq_reason", lang): ["; ".join(e or []) or None for e in files["errors"].to_list()],
-        },
-        schema_overrides={t("dq_received_at", lang): pl.Datetime("us")},
-        strict=False,
-    )
-    kinds = {
-        t("year", lang): "text",
-        t("dq_received_at", lang): "date",
-        t("dq_errors", lang): "int",
-        t("dq_warnings", lang): "int",
-    }
-    return Table("submissions", t("dq_history_heading", lang), frame, kinds=kinds)  # type: ignore[arg-type]
+    return _files_frame(files, lang, history=True)
 
 
 RUN_COLUMNS = ("files", "loaded", "partially_loaded", "superseded", "duplicates", "rejected")
