@@ -12,8 +12,6 @@ The reasons quote the contents of rejected files: they sit in a section of their
 
 from __future__ import annotations
 
-import datetime as dt
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
@@ -35,7 +33,7 @@ from dashboard.components.table import Table, render_table
 from dashboard.geo import geo_url
 from dashboard.i18n import Lang, lang_or_default, t
 from dashboard.views import data_quality as view
-from dashboard.views import dq_warnings
+from dashboard.views import data_quality_state as dqs
 
 PAGE = "dataquality"
 DEFINED = ("dq_received", "dq_on_time", "dq_revised", "dq_missing", "dq_rejected_files")
@@ -69,47 +67,14 @@ def layout(**query):
     return page(**query)
 
 
-def parse(meta: data.Meta, query: dict) -> dict:
-    search = state.first(query.get("sok"))
-    return {
-        "year": state.parse_year(query.get("year"), meta.years),
-        "search": search.strip()[:80] if isinstance(search, str) and search.strip() else None,
-    }
-
-
-def tables(wh: data.Warehouse, st: dict, lang: Lang) -> dict[str, Table]:
-    year = st["year"]
-    rows = data.reporting_status(wh, year)
-    files = data.submissions_for_year(wh, year)
-    meta = data.meta(wh)
-    muni = data.municipality_year(wh, year)
-    return {
-        "attention": view.attention_table(muni, year, dt.date.today(), meta.last_year, lang),
-        "counties": view.county_table(rows, year, lang),
-        "chase": view.chase_table(rows, year, lang),
-        "files": view.files_table(view.filter_files(files, st["search"]), year, lang),
-        "reasons": view.reasons_table(files, year, lang),
-        "warnings_by_kind": dq_warnings.by_kind_table(data.dq_warnings(wh, year), year, lang),
-        "warnings_by_municipality": dq_warnings.by_municipality_table(
-            data.dq_warnings(wh, year), year, lang
-        ),
-        "unreported_grants": dq_warnings.unreported_grants_table(
-            data.dq_unreported_grants(wh, year), year, lang
-        ),
-        "unknown_grant_ids": dq_warnings.unknown_grant_ids_table(
-            data.dq_unknown_grant_ids(wh, year), year, lang
-        ),
-        "_kpis": view.kpis(rows, files, year, lang),  # type: ignore[dict-item]
-    }
-
-
 @needs_warehouse
 def page(year=None, lang=None, **query):
     lang = lang_or_default(lang)
     wh = context.warehouse()
     meta = data.meta(wh)
-    st = parse(meta, {"year": year, **query})
-    built = tables(wh, st, lang)
+    st = dqs.parse(meta, {"year": year, **query})
+    got = dqs.fetch(wh, meta, st["year"])
+    built = dqs.build(got, st, lang)
     picker = picker_row(
         [
             dbc.Col(
@@ -153,13 +118,13 @@ def page(year=None, lang=None, **query):
                         className="h4",
                         id="dq-kpi-heading",
                     ),
-                    kpi_grid(built["_kpis"], lang),
+                    kpi_grid(view.kpis(got.rows, got.files, st["year"], lang), lang),
                 ],
                 **{"aria-labelledby": "dq-kpi-heading"},
             ),
-            _map_section(wh, st, built["counties"].caption, built["chase"].caption, lang),
+            _map_section(got, st, built["counties"].caption, built["chase"].caption, lang),
             section("counties"),
-            section("chase", _chase_note(wh, st, lang)),
+            section("chase", _chase_note(got, lang)),
             section("attention", t("dq_att_note", lang)),
             section("files", t("dq_files_note", lang)),
             section("warnings_by_kind", t("dqw_by_kind_note", lang)),
@@ -167,23 +132,16 @@ def page(year=None, lang=None, **query):
             section("unreported_grants", t("dqw_unreported_note", lang)),
             section("unknown_grant_ids", t("dqw_unknown_ids_note", lang)),
             reasons_section(section),
-            _warehouse_section(wh, meta, lang),
+            _warehouse_section(got, built["runs"], lang),
         ],
         className="page-data-quality",
     )
 
 
-def _map_section(
-    wh: data.Warehouse, st: dict, counties: str, chase: str, lang: Lang
-) -> html.Section:
+def _map_section(got: dqs.Year, st: dict, counties: str, chase: str, lang: Lang) -> html.Section:
     """The municipalities coloured by their status in the year; the tables hold the same."""
     url = geo_url(context.geo_dir(), "kommun")
-    values = view.map_values(
-        data.reporting_status(wh, st["year"]),
-        data.municipality_year(wh, st["year"]),
-        lang,
-        points=url is None,
-    )
+    values = view.map_values(got.rows, got.muni, lang, points=url is None)
     return html.Section(
         [
             html.H2(
@@ -208,24 +166,22 @@ def _map_section(
     )
 
 
-def _chase_note(wh: data.Warehouse, st: dict, lang: Lang) -> str:
+def _chase_note(got: dqs.Year, lang: Lang) -> str:
     """What the chase list is, and how many rejected files could not be linked to anyone."""
     note = t("dq_chase_note", lang)
-    unread = view.unattributed_rejected(data.submissions_for_year(wh, st["year"]))
+    unread = view.unattributed_rejected(got.files)
     return note + (" " + t("dq_unattributed", lang, n=unread) if unread else "")
 
 
-def _warehouse_section(wh: data.Warehouse, meta: data.Meta, lang: Lang) -> html.Section:
+def _warehouse_section(got: dqs.Year, table: Table, lang: Lang) -> html.Section:
     """When the warehouse was last published, its version, from how many files; what each of
     the last runs added."""
-    runs = data.runs(wh)
-    table = view.runs_table(runs, lang)
     return html.Section(
         [
             html.H2(
                 t("dq_warehouse_heading", lang), className="h4 mt-4", id="dq-warehouse-heading"
             ),
-            html.P(view.warehouse_text(meta, runs, lang), id="dq-warehouse-text"),
+            html.P(view.warehouse_text(got.meta, got.runs, lang), id="dq-warehouse-text"),
             render_table(table, lang, PAGE),
         ],
         **{"aria-labelledby": "dq-warehouse-heading"},
@@ -248,7 +204,7 @@ def reasons_section(section) -> html.Section:
 def navigate(clicks, year, search):
     if not clicks:
         return no_update
-    st = parse(data.meta(context.warehouse()), {"year": year, "sok": search})
+    st = dqs.parse(data.meta(context.warehouse()), {"year": year, "sok": search})
     return "/datakvalitet" + state.query_string({"year": st["year"], "sok": st["search"]})
 
 
@@ -264,13 +220,9 @@ def download(clicks, current, lang_value):
     if not trigger or not any(clicks or []) or not current:
         return no_update
     wh = context.warehouse()
-    st = parse(data.meta(wh), {"year": current.get("year"), "sok": current.get("search")})
-    lang = lang_or_default(lang_value)
-    if trigger["table"] == "runs":
-        table = view.runs_table(data.runs(wh), lang)
-    else:
-        table = tables(wh, st, lang).get(trigger["table"])
-    if table is None or trigger["table"].startswith("_"):
+    st = dqs.parse(data.meta(wh), {"year": current.get("year"), "sok": current.get("search")})
+    table = dqs.tables(wh, st, lang_or_default(lang_value)).get(trigger["table"])
+    if table is None:
         return no_update
     return export.download(
         table.download_frame, trigger["fmt"], f"datakvalitet_{table.name}_{st['year']}"

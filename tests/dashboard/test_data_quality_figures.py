@@ -84,7 +84,7 @@ def files(corpus):
 def page(app, demo_warehouse):
     """``page(year)``: the page's tables for ``?year=``, built once (after ``create_app``: the
     page module registers itself at import)."""
-    from dashboard.pages import data_quality
+    from dashboard.views import data_quality_state as data_quality
 
     wh = data.Warehouse(demo_warehouse)
     meta = data.meta(wh)
@@ -94,7 +94,10 @@ def page(app, demo_warehouse):
         if year not in built:
             st = data_quality.parse(meta, {"year": str(year)})
             assert st["year"] == year
-            built[year] = data_quality.tables(wh, st, SV)
+            built[year] = {
+                **data_quality.tables(wh, st, SV),
+                "_kpis": data_quality.cards(wh, st, SV),
+            }
         return built[year]
 
     return tables

@@ -49,7 +49,7 @@ def corpus(demo_inbox, tmp_path_factory):
 
 
 def _tables(app, warehouse: Path, year: int, lang: str = SV) -> dict:
-    from dashboard.pages import data_quality  # registers itself: after create_app (``app``)
+    from dashboard.views import data_quality_state as data_quality
 
     wh = data.Warehouse(warehouse)
     st = data_quality.parse(data.meta(wh), {"year": str(year)})
