@@ -314,15 +314,7 @@ def download(clicks, current, lang_value):
         return no_update
     wh = context.warehouse()
     meta = data.meta(wh)
-    raw = {
-        "niva": current.get("level"),
-        "kod": current.get("code"),
-        "year": current.get("year"),
-        "grupp": current.get("group"),
-        "urval": ",".join(current.get("picked") or []),
-        "ind": current.get("indicator"),
-    }
-    st = cstate.parse(wh, meta, raw)
+    st = cstate.parse(wh, meta, cstate.as_query(current))
     table = cstate.Content(wh, meta, st, lang_or_default(lang_value)).table(trigger["table"])
     stem = f"jamfor_{table.name}_{st['code']}_{st['year']}_{st['group']}"
     return export.download(table.download_frame, trigger["fmt"], stem)

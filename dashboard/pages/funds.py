@@ -353,7 +353,7 @@ def _grants_section(content, lang: Lang) -> html.Section:
             html.H3(flags.caption, className="h5"),
             render_table(flags, lang, PAGE),
             html.H3(grants.caption, className="h5 mt-3", id="md-grants-list"),
-            html.P(fstate.grant_filter_text(content.wh, content.st, lang), className="small"),
+            html.P(t("fund_grants_filter_note", lang), className="small"),
             render_table(grants, lang, PAGE),
         ],
         className="print-break",

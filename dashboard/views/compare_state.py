@@ -69,20 +69,23 @@ def resolve_picked(wh: data.Warehouse, level: str, text: object) -> tuple[list[s
     return found[:MAX_PICKED], unknown[:10]
 
 
+def as_query(st: dict) -> dict:
+    """A state (as the page stores it) as URL parameters, for ``parse`` and for the link."""
+    return {
+        "niva": None if st["level"] == "kommun" else st["level"],
+        "kod": st["code"],
+        "year": st["year"],
+        "grupp": st["group"],
+        # the parts that named no place stay in the link, so that it says so again
+        "urval": ",".join([*st["picked"], *st.get("unknown", [])])
+        if st["group"] == "egen"
+        else None,
+        "ind": None if st["indicator"] == DEFAULT_INDICATOR else st["indicator"],
+    }
+
+
 def query(st: dict) -> str:
-    return state.query_string(
-        {
-            "niva": None if st["level"] == "kommun" else st["level"],
-            "kod": st["code"],
-            "year": st["year"],
-            "grupp": st["group"],
-            # the parts that named no place stay in the link, so that it says so again
-            "urval": ",".join([*st["picked"], *st.get("unknown", [])])
-            if st["group"] == "egen"
-            else None,
-            "ind": None if st["indicator"] == DEFAULT_INDICATOR else st["indicator"],
-        }
-    )
+    return state.query_string(as_query(st))
 
 
 def href(st: dict) -> str:

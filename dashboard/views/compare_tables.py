@@ -10,7 +10,7 @@ import polars as pl
 
 from dashboard import fmt
 from dashboard.components.table import Table
-from dashboard.i18n import Lang, figure, status_label, t
+from dashboard.i18n import REQUIREMENTS, Lang, figure, status_label, t
 from dashboard.views import compare as cmp
 from dashboard.views.compare import as_number
 
@@ -157,8 +157,7 @@ def strip_figure(
 ) -> dict:
     """One strip per number: the peers as dots, this place as a large diamond, the median as a
     bar; each strip on its own axis (the units differ)."""
-    keys = [r.key for r in rows if r.kind == "number" and (county_mode or r.key in cmp.NUMBERS)]
-    keys = [k for k in keys if k in cmp.NUMBERS]
+    keys = [r.key for r in rows if r.key in cmp.NUMBERS]
     n = len(keys)
     gap = 0.06
     height = (1 - gap * (n - 1)) / n
@@ -355,8 +354,6 @@ def learn_table(me: dict, group: pl.DataFrame, year: int, county_mode: bool, lan
     req_col, peer_col = t("cmp_requirement", lang), t("cmp_learn_peer", lang)
     records: list[tuple] = []
     links: list[str | None] = []
-    from dashboard.i18n import REQUIREMENTS
-
     for key in REQUIREMENTS:
         if county_mode:
             if me[key] is not None and me[key] >= 100:

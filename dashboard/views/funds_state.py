@@ -147,10 +147,6 @@ def selection(wh: data.Warehouse, st: dict, lang: Lang) -> list[tuple[str, str]]
     ]
 
 
-def grant_filter_text(wh: data.Warehouse, st: dict, lang: Lang) -> str:
-    return t("fund_grants_filter_note", lang)
-
-
 def map_caption(st: dict, table_caption: str, lang: Lang) -> str:
     unit = view.region_word(st["level"], lang).lower()
     label = view.per_inhabitant_label(st["measure"], lang)
@@ -246,10 +242,7 @@ class Content:
         return data.fund_concentration(self.wh, self.st["from"], self.st["to"])
 
     def range_gini(self) -> float | None:
-        rows = self._concentration.filter(
-            (pl.col("year_from") == self.st["from"]) & (pl.col("year_to") == self.st["to"])
-        )
-        return rows["gini"][0] if rows.height else None
+        return (self.range_concentration() or {}).get("gini")
 
     def range_concentration(self) -> dict | None:
         rows = self._concentration.filter(
