@@ -16,6 +16,7 @@ import unicodedata
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import duckdb
 
@@ -38,13 +39,19 @@ __all__ = [
     "BrowserLog",
     "PdfPage",
     "Server",
+    "active",
     "choose",
     "click_map",
     "copy_warehouse",
+    "download_table",
     "marts",
     "open_page",
     "pdf_pages",
+    "plain",
+    "query_of",
     "show",
+    "swedish",
+    "table_block",
     "wait_settled",
 ]
 
@@ -345,3 +352,40 @@ def pdf_pages(data: bytes) -> list[PdfPage]:
                 reader.run(stream, resources, page)
         out.append(page)
     return out
+
+
+# -- what the page tests for Medel, Jämför and Datakvalitet share ---------------------------------
+
+
+def query_of(url: str) -> dict[str, str]:
+    """The URL's query parameters, one value each."""
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+def active(page) -> str:
+    """The id of the element that has the focus."""
+    return page.evaluate("() => document.activeElement.id")
+
+
+def plain(text: str) -> str:
+    """Screen text with no-break and thin spaces as plain spaces."""
+    return re.sub(r"[\u00a0\u202f\u2009]", " ", text).strip()
+
+
+def swedish(name: str) -> str:
+    """Swedish alphabetical order: å, ä, ö after z (written here, not taken from the app)."""
+    return name.lower().replace("é", "e").translate(str.maketrans("åäö", "{|}"))
+
+
+def table_block(page_name: str, table: str) -> str:
+    """The selector of a rendered table with its pager and download buttons."""
+    return f".table-block:has(#table-{page_name}-{table})"
+
+
+def download_table(page, page_name: str, table: str, fmt: str = "csv") -> tuple[str, bytes]:
+    """Press a table's CSV or Excel button; the file's suggested name and bytes."""
+    name = {"csv": "Ladda ner CSV", "xlsx": "Ladda ner Excel"}[fmt]
+    with page.expect_download() as info:
+        page.locator(table_block(page_name, table)).get_by_role("button", name=name).click()
+    got = info.value
+    return got.suggested_filename, got.path().read_bytes()

@@ -17,11 +17,20 @@ import contextlib
 import csv
 import io
 import re
-from urllib.parse import parse_qs, urlsplit
 
 import openpyxl
 import pytest
-from browser_support import choose, open_page, show, wait_settled
+from browser_support import (
+    active,
+    choose,
+    download_table,
+    open_page,
+    query_of,
+    show,
+    swedish,
+    table_block,
+    wait_settled,
+)
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from test_overview import dom_table, whole_table
 from test_pages import severe_violations
@@ -90,11 +99,6 @@ def thousands(n: int) -> str:
     return f"{n:,}".replace(",", NBSP)
 
 
-def swedish(name: str) -> str:
-    """Swedish alphabetical order: å, ä, ö after z (written here, not taken from the app)."""
-    return name.lower().replace("é", "e").translate(str.maketrans("åäö", "{|}"))
-
-
 def name_of(files, code: str, year: int) -> str:
     """The place as the page names it: "Mark (1463)", "Västra Götalands län"."""
     if len(code) == 2:
@@ -146,12 +150,8 @@ def expected_peers(files, code: str, year: int, group: str) -> list[list[str]]:
 # -- reading the page -----------------------------------------------------------------------------
 
 
-def query_of(url: str) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
-
-
 def block(table: str) -> str:
-    return f".table-block:has(#table-compare-{table})"
+    return table_block("compare", table)
 
 
 def every_row(page, table: str) -> dict:
@@ -195,11 +195,7 @@ def press_show(page, view: tuple[str, str]) -> None:
 
 
 def download(page, table: str, fmt: str = "csv") -> tuple[str, bytes]:
-    name = {"csv": "Ladda ner CSV", "xlsx": "Ladda ner Excel"}[fmt]
-    with page.expect_download() as info:
-        page.locator(block(table)).get_by_role("button", name=name).click()
-    got = info.value
-    return got.suggested_filename, got.path().read_bytes()
+    return download_table(page, "compare", table, fmt)
 
 
 def check_comparison_shown(page, files, code: str, year: int, group: str) -> None:
@@ -454,10 +450,6 @@ def test_kommun_and_region_link_to_the_same_place_and_year(
 
 
 # -- the keyboard ---------------------------------------------------------------------------------
-
-
-def active(page) -> str:
-    return page.evaluate("() => document.activeElement.id")
 
 
 def option_after(page, select: str) -> str:

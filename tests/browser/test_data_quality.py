@@ -16,11 +16,20 @@ import csv
 import io
 import re
 from collections import Counter
-from urllib.parse import parse_qs, urlsplit
 
 import openpyxl
 import pytest
-from browser_support import open_page, show, wait_settled
+from browser_support import (
+    active,
+    download_table,
+    open_page,
+    plain,
+    query_of,
+    show,
+    swedish,
+    table_block,
+    wait_settled,
+)
 from test_overview import whole_table
 from test_pages import severe_violations
 
@@ -109,11 +118,6 @@ def expected_chase(corpus, status, year: int) -> list[list[str | None]]:
     ]
 
 
-def swedish(name: str) -> str:
-    """Swedish alphabetical order: å, ä, ö after z (written here, not taken from the app)."""
-    return name.lower().replace("é", "e").translate(str.maketrans("åäö", "{|}"))
-
-
 def name_of(corpus, code: str | None) -> str | None:
     return corpus.municipalities[code]["municipality_name"] if code else None
 
@@ -121,16 +125,8 @@ def name_of(corpus, code: str | None) -> str | None:
 # -- reading the page -----------------------------------------------------------------------------
 
 
-def plain(text: str) -> str:
-    return re.sub(r"[\u00a0\u202f\u2009]", " ", text).strip()
-
-
-def query_of(url: str) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
-
-
 def block(table: str, page_name: str = "dataquality") -> str:
-    return f".table-block:has(#table-{page_name}-{table})"
+    return table_block(page_name, table)
 
 
 def every_row(page, table: str, page_name: str = "dataquality") -> dict:
@@ -184,11 +180,7 @@ def opened(page, before: str, year: int) -> None:
 
 
 def download(page, table: str, fmt: str = "csv") -> tuple[str, bytes]:
-    name = {"csv": "Ladda ner CSV", "xlsx": "Ladda ner Excel"}[fmt]
-    with page.expect_download() as info:
-        page.locator(block(table)).get_by_role("button", name=name).click()
-    got = info.value
-    return got.suggested_filename, got.path().read_bytes()
+    return download_table(page, "dataquality", table, fmt)
 
 
 def csv_rows(data: bytes) -> list[list[str]]:
@@ -315,10 +307,6 @@ def test_the_reasons_list_each_rejected_file(server, page, browser_log, corpus, 
 
 
 # -- the keyboard ---------------------------------------------------------------------------------
-
-
-def active(page) -> str:
-    return page.evaluate("() => document.activeElement.id")
 
 
 def test_the_keyboard_alone_opens_another_year(server, page, browser_log, corpus, status):

@@ -14,7 +14,6 @@ import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlsplit
 
 import openpyxl
 import pytest
@@ -22,9 +21,12 @@ from browser_support import (
     VIEWPORT,
     BrowserLog,
     PdfPage,
+    active,
     choose,
     open_page,
     pdf_pages,
+    plain,
+    query_of,
     show,
     wait_settled,
 )
@@ -152,11 +154,6 @@ def files(demo_inbox, tmp_path_factory) -> Files:
 # -- how the page writes numbers (Swedish), written here independently of dashboard.fmt -----------
 
 
-def plain(text: str) -> str:
-    """Screen text with no-break and thin spaces as plain spaces."""
-    return re.sub(r"[\u00a0\u202f\u2009]", " ", text).strip()
-
-
 def sek(value: float) -> str:
     return f"{round(value):,} kr".replace(",", " ")
 
@@ -182,10 +179,6 @@ def expected_cards(nation: dict) -> dict[str, str]:
 
 def shown_cards(page) -> dict[str, str]:
     return {k: plain(page.inner_text(f"#kpi-value-{k}")) for k in KPIS}
-
-
-def query_of(url: str) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
 
 
 def column(table: dict, name: str) -> dict[str, str]:
@@ -600,10 +593,6 @@ def test_each_select_shows_its_choice(server, page, browser_log, files):
         ["md-measure", "Beviljat per invånare (kr)"],
     ]
     browser_log.assert_clean()
-
-
-def active(page) -> str:
-    return page.evaluate("() => document.activeElement.id")
 
 
 def test_keyboard_reaches_and_uses_the_controls(server, page, browser_log, files):
