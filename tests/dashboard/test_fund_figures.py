@@ -392,3 +392,18 @@ def test_the_flag_counts_per_region_on_the_page_match_the_files(corpus, flags, w
     got = {r[word]: [r[c] for c in columns] for r in table.iter_rows(named=True)}
     assert got == dict(expected)
     assert table[word].to_list()[-1] == t("nation", "sv")
+
+
+def test_the_trend_table_matches_the_files(corpus, wh):
+    """The page's table of applied, granted, paid and spent per year (nationally), as shown and
+    downloaded, against the register rows and the current reports of each year."""
+    from dashboard.views import funds as view
+
+    table = view.trend_table(data.fund_trend(wh, "nation", "SE"), "Riket", "sv")
+    rows = table.download_frame.rows()
+    assert [r[0] for r in rows] == list(YEARS)
+    for year, applied, granted, paid, spent in rows:
+        expected = expected_nation(corpus, year, year)
+        assert (applied, granted, paid, spent) == pytest.approx(
+            tuple(expected[f"{k}_sek"] for k in ("applied", "granted", "paid", "spent"))
+        ), year
