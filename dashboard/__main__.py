@@ -1,54 +1,6 @@
-"""``python -m dashboard``: serve the app with gunicorn on 127.0.0.1:$PORT.
+"""``python -m dashboard``: serve the app, or manage its accounts (``users ...``)."""
 
-Reads ``WAREHOUSE_DIR`` (default ``data/warehouse``) and ``PORT`` (default 8050). Two workers
-with four threads each suit a 2-core machine: DuckDB releases the GIL while it queries, and
-each worker opens its own read-only connection after the fork (no preload).
-"""
-
-from __future__ import annotations
-
-import os
-
-from gunicorn.app.base import BaseApplication
-
-from dashboard.data import warehouse_dir_from_env
-
-
-class DashboardServer(BaseApplication):
-    def __init__(self, options: dict) -> None:
-        self.options = options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-
-    def load(self):
-        # Called in each worker (preload is off), so the app and its connection are per worker.
-        from dashboard.app import create_app
-
-        return create_app(warm_cache=True).server
-
-
-def options() -> dict:
-    port = int(os.environ.get("PORT") or 8050)
-    return {
-        "bind": f"127.0.0.1:{port}",
-        "workers": int(os.environ.get("WEB_CONCURRENCY") or 2),
-        "threads": 4,
-        "worker_class": "gthread",
-        "timeout": 60,
-        "preload_app": False,
-        "accesslog": "-",
-        "errorlog": "-",
-    }
-
-
-def main() -> None:
-    opts = options()
-    print(f"Serving the dashboard on http://{opts['bind']} (warehouse: {warehouse_dir_from_env()})")
-    DashboardServer(opts).run()
-
+from dashboard.cli import app
 
 if __name__ == "__main__":
-    main()
+    app(prog_name="python -m dashboard")

@@ -9,6 +9,7 @@ own their callbacks. For gunicorn, ``dashboard.app:server`` is created lazily on
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import dash
 import flask
 from dash import ClientsideFunction, Dash, Input, Output
 
-from dashboard import access, compression, context, data, geo, plotly_partial
+from dashboard import access, auth, compression, context, data, geo, plotly_partial, upload
 from dashboard.components import shell
 from dashboard.i18n import lang_or_default, t
 
@@ -61,11 +62,17 @@ def create_app(
     geo_dir: str | Path | None = None,
     *,
     warm_cache: bool = False,
+    public: bool | None = None,
+    users_file: str | Path | None = None,
+    audit_file: str | Path | None = None,
+    upload_dir: str | Path | None = None,
 ) -> Dash:
     """A new Dash app reading ``<warehouse_dir>/current.duckdb`` (default: ``WAREHOUSE_DIR``).
 
     ``warm_cache`` makes the brotli copies of the first load's files in a background thread right
-    away (for a served app; tests leave it off).
+    away (for a served app; tests leave it off). ``public`` (default: ``BF_PUBLIC``, on unless
+    "0") opens the published statistics to everyone; the accounts, the audit log and the upload
+    directory default to ``BF_USERS_FILE``, ``BF_AUDIT_LOG`` and ``BF_UPLOAD_DIR``.
     """
     server = flask.Flask(__name__)
     # flask-compress reads these when Dash() sets it up. Brotli comes first: at quality 6 a
@@ -91,6 +98,11 @@ def create_app(
     server.extensions[context.WAREHOUSE_KEY] = data.Warehouse(
         warehouse_dir or data.warehouse_dir_from_env()
     )
+    server.config["BF_PUBLIC"] = (
+        public if public is not None else os.environ.get("BF_PUBLIC", "1") != "0"
+    )
+    auth.install(server, users_file, audit_file)
+    upload.install(server, upload_dir)
     geo_path = Path(geo_dir) if geo_dir else geo.geo_dir_from_env()
     server.extensions[context.GEO_DIR_KEY] = geo_path
     # Dash posts callbacks as JSON; nothing legitimate is larger than this.
@@ -105,6 +117,7 @@ def create_app(
         server,
         [page["path"] for page in dash.page_registry.values()],
         script_hashes=lambda: list(app.csp_hashes()),
+        callback_map=lambda: app.callback_map,
     )
     # Registered after flask-compress (in Dash()), so it runs first and flask-compress skips
     # the responses it already encoded.
@@ -129,6 +142,7 @@ def _shell_callbacks(app: Dash) -> None:
         Output("skip-link", "children"),
         Output("main-nav", "aria-label"),
         Output("nav-toggle-label", "children"),
+        Output("account-link", "children"),
         Input("lang", "value"),
         Input("_pages_location", "pathname"),
         Input("_pages_location", "search"),
@@ -140,13 +154,20 @@ def _shell_callbacks(app: Dash) -> None:
         except data.WarehouseUnavailable:
             meta = None
         return (
-            shell.nav_items(list(dash.page_registry.values()), pathname, lang, search),
+            shell.nav_items(
+                list(dash.page_registry.values()),
+                pathname,
+                lang,
+                search,
+                allowed=lambda path: access.may(access.PAGE_NEEDS.get(path, access.PUBLISHED)),
+            ),
             shell.banner(meta, lang),
             shell.footer_text(meta, lang),
             t("app_title", lang),
             t("skip_link", lang),
             t("nav_label", lang),
             t("menu", lang),
+            shell.account_link(auth.current_account(), pathname, lang),
         )
 
     app.clientside_callback(ClientsideFunction("bf", "setLang"), Input("lang", "value"))

@@ -595,6 +595,144 @@ STRINGS: dict[str, Text] = {
         "nav_label": ("Huvudmeny", "Main menu"),
         # the button that opens the navigation on narrow screens
         "menu": ("Meny", "Menu"),
+        # sign-in and sign-out (dashboard/auth.py, templates/)
+        "login_title": ("Logga in", "Sign in"),
+        "login_intro": (
+            "Logga in med det konto du fått av den nationella samordnaren.",
+            "Sign in with the account the national coordinator gave you.",
+        ),
+        "login_name": ("Användarnamn", "User name"),
+        "login_password": ("Lösenord", "Password"),
+        "login_button": ("Logga in", "Sign in"),
+        "login_help": (
+            "Statistiken är öppen att läsa utan konto. Ett konto behövs för att lämna filer och "
+            "för att se skälen till att filer avvisats.",
+            "The statistics are open to read without an account. An account is needed to send "
+            "files and to see why files were rejected.",
+        ),
+        "login_failed": (
+            "Fel användarnamn eller lösenord.",
+            "Wrong user name or password.",
+        ),
+        "login_missing": (
+            "Fyll i både användarnamn och lösenord.",
+            "Fill in both user name and password.",
+        ),
+        "login_stale": (
+            "Formuläret hade gått ut. Försök igen.",
+            "The form had expired. Please try again.",
+        ),
+        "login_throttled": (
+            "För många misslyckade inloggningar. Vänta 15 minuter och försök igen.",
+            "Too many failed sign-ins. Wait 15 minutes and try again.",
+        ),
+        "login_expired": (
+            "Du loggades ut efter 30 minuter utan aktivitet (eller 8 timmar sammanlagt).",
+            "You were signed out after 30 minutes without activity (or 8 hours in all).",
+        ),
+        "login_already": ("Du är inloggad som {name}.", "You are signed in as {name}."),
+        "logout_title": ("Logga ut", "Sign out"),
+        "logout_question": ("Logga ut {name}?", "Sign {name} out?"),
+        "logout_button": ("Logga ut", "Sign out"),
+        "logout_cancel": ("Avbryt", "Cancel"),
+        "logout_none": ("Du är inte inloggad.", "You are not signed in."),
+        "nav_sign_in": ("Logga in", "Sign in"),
+        # Lämna filer (pages/upload.py, views/upload_state.py)
+        "up_heading": ("Lämna filer", "Send files"),
+        "up_sign_in_first": ("Logga in för att lämna filer.", "Sign in to send files."),
+        "up_intro_kommun": (
+            "Du lämnar årsrapporter för {name} ({code}). En rapport för en annan kommun avvisas.",
+            "You send annual reports for {name} ({code}). A report for another municipality is "
+            "rejected.",
+        ),
+        "up_intro_coordinator": (
+            "Du kan lämna årsrapporter för alla kommuner och bidragsregister.",
+            "You can send annual reports for every municipality and grant registers.",
+        ),
+        "up_label": (
+            "Välj en eller flera filer (JSON, XLSX eller CSV)",
+            "Choose one or more files (JSON, XLSX or CSV)",
+        ),
+        "up_limits": (
+            "Högst {mb} MB per fil och {n} filer åt gången. Filens innehåll avgör vad den är, "
+            "inte dess namn.",
+            "At most {mb} MB a file and {n} files at a time. A file's content decides what it "
+            "is, not its name.",
+        ),
+        "up_send": ("Skicka", "Send"),
+        "up_sending": ("Skickar …", "Sending …"),
+        "up_state_queued": (
+            "Mottaget. Väntar på att läsas in …",
+            "Received. Waiting to be read in …",
+        ),
+        "up_state_running": (
+            "Läser in: {done} av {total} filer …",
+            "Reading in: {done} of {total} files …",
+        ),
+        "up_state_failed": (
+            "Inläsningen misslyckades: {error}",
+            "Reading in failed: {error}",
+        ),
+        "up_state_done": (
+            "Klart: {loaded} av {total} filer inlästa, {rejected} avvisade.",
+            "Done: {loaded} of {total} files read in, {rejected} rejected.",
+        ),
+        "up_state_version": (
+            "Version {version} av lägesbilden är publicerad.",
+            "Version {version} of the picture is published.",
+        ),
+        "up_unknown_job": ("Ingen sådan inlämning.", "No such upload."),
+        "up_refused": ("Avvisad vid mottagandet", "Refused on receipt"),
+        "up_waiting": ("Väntar", "Waiting"),
+        "up_warning_prefix": ("Varning: ", "Warning: "),
+        "up_outcome_caption": ("Utfall per fil", "Outcome per file"),
+        "up_col_file": ("Fil", "File"),
+        "up_col_outcome": ("Utfall", "Outcome"),
+        "up_col_municipality": ("Kommunkod", "Municipality code"),
+        "up_col_reasons": ("Skäl och varningar", "Reasons and warnings"),
+        "up_col_sent": ("Skickad (UTC)", "Sent (UTC)"),
+        "up_col_user": ("Konto", "Account"),
+        "up_col_files": ("Filer", "Files"),
+        "up_col_loaded": ("Inlästa", "Read in"),
+        "up_col_rejected": ("Avvisade", "Rejected"),
+        "up_col_state": ("Läge", "State"),
+        "up_col_names": ("Filnamn", "File names"),
+        "up_jobs_own": ("Dina inlämningar", "Your uploads"),
+        "up_jobs_all": ("Alla inlämningar", "All uploads"),
+        "up_no_jobs": ("Inga inlämningar än.", "No uploads yet."),
+        "up_job_queued": ("I kö", "Queued"),
+        "up_job_running": ("Läses in", "Reading in"),
+        "up_job_done": ("Klar", "Done"),
+        "up_job_failed": ("Misslyckades", "Failed"),
+        "audit_heading": ("Granskningslogg", "Audit log"),
+        "audit_note": (
+            "Inloggningar, misslyckade inloggningar och inlämnade filer, nyast först (de senaste "
+            "500). Loggen skrivs bara till, aldrig om.",
+            "Sign-ins, failed sign-ins and files sent, newest first (the last 500). The log is "
+            "only appended to, never rewritten.",
+        ),
+        "audit_caption": ("Granskningslogg", "Audit log"),
+        "audit_col_at": ("Tid (UTC)", "Time (UTC)"),
+        "audit_col_event": ("Händelse", "Event"),
+        "audit_col_address": ("Adress", "Address"),
+        "audit_col_detail": ("Detaljer", "Details"),
+        "audit_sign_in": ("Inloggning", "Sign-in"),
+        "audit_sign_in_failed": ("Misslyckad inloggning", "Failed sign-in"),
+        "audit_sign_in_throttled": ("Inloggning spärrad (för många försök)", "Sign-in throttled"),
+        "audit_sign_out": ("Utloggning", "Sign-out"),
+        "audit_upload": ("Fil lämnad", "File sent"),
+        "audit_upload_refused": ("Inlämning avvisad", "Upload refused"),
+        "dq_reasons_signed_in": (
+            "Skälen citerar innehållet i avvisade filer och visas bara för inloggade med "
+            "behörighet.",
+            "The reasons quote the contents of rejected files and are shown only to signed-in "
+            "accounts with access.",
+        ),
+        "dq_files_signed_in": (
+            "Vilka filer som kommit in, och från vem, visas bara för inloggade med behörighet.",
+            "Which files arrived, and from whom, is shown only to signed-in accounts with access.",
+        ),
+        "nav_sign_out": ("Logga ut ({name})", "Sign out ({name})"),
         "current_page": (" (aktuell sida)", " (current page)"),
         "language": ("Språk", "Language"),
         "demo_banner": (

@@ -1,4 +1,4 @@
-"""The pipelines' command line: `python -m pipelines demo | template | ingest | status`."""
+"""The pipelines' command line: `python -m pipelines demo|template|ingest|uploads|status`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 app = typer.Typer(
-    help="Brottsförebyggande lägesbild: demo data, XLSX template, ingest and warehouse status.",
+    help=(
+        "Brottsförebyggande lägesbild: demo data, XLSX template, ingest, uploads and warehouse"
+        " status."
+    ),
     no_args_is_help=True,
     add_completion=False,
 )
@@ -146,6 +149,39 @@ def _print_summary(result) -> None:
                 out.print(f"   - {issue['text']}", markup=False)
             if len(f["errors"]) > 20:
                 out.print(f"   … and {len(f['errors']) - 20} more errors")
+
+
+@app.command()
+def uploads(
+    upload_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--dir", help="Upload directory (default: $BF_UPLOAD_DIR, else data/uploads)."
+        ),
+    ] = None,
+    warehouse: WarehouseOpt = DEFAULT_WAREHOUSE,
+    synthetic: Annotated[
+        bool, typer.Option("--synthetic", help="Mark the warehouse as holding demo data.")
+    ] = False,
+) -> None:
+    """Ingest the queued upload jobs of the web app, one at a time, under the writer lock.
+
+    Prints one line per job. Exit code 0 (a rejected file is an outcome, not a failure),
+    1 when a job failed as a whole, 2 for a usage error.
+    """
+    from pipelines.uploads import describe, read_job, run_pending, upload_dir_from_env
+
+    folder = upload_dir or upload_dir_from_env()
+    ids = run_pending(folder, warehouse, synthetic=synthetic)
+    failed = False
+    for job_id in ids:
+        job = read_job(folder, job_id)
+        failed |= job is None or job["state"] != "done"
+        # Plain lines, never wrapped: the runner's log is read by people and by grep.
+        typer.echo(describe(job) if job else f"{job_id}: record unreadable")
+    if not ids:
+        typer.echo(f"No queued upload jobs in {folder}.")
+    raise typer.Exit(1 if failed else 0)
 
 
 @app.command()

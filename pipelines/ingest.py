@@ -11,20 +11,21 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from pipelines import archive, publish, reference
 from pipelines.contract import MAX_FILE_BYTES, SCHEMA_VERSION
-from pipelines.issues import Issue, IssueLog
+from pipelines.issues import Issue, IssueLog, Location
 from pipelines.load import (
     create_raw_schema,
     ingested_sources,
-    known_hashes,
     load_submissions,
     next_submission_id,
     scalar,
@@ -34,10 +35,15 @@ from pipelines.submission import Submission
 from pipelines.transform import run_transform
 from pipelines.validate.coerce import CoerceError, to_code, to_int
 
+if TYPE_CHECKING:  # uploads imports this module; the annotation alone needs no import
+    from pipelines.uploads import Sender
+
 # Clocks and time zones differ: a submitted_at up to a day after receipt is taken as given.
 FUTURE_TOLERANCE = timedelta(days=1)
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
+# Refusals for who sent a file, not for what it holds (`check_sender`).
+SENDER_REFUSALS = ("wrong_municipality", "grants_need_coordinator")
 
 
 @dataclass
@@ -88,11 +94,25 @@ class Context:
         )
         self.codes = set(self.municipalities)
         self.counties = reference.county_codes()
+        self.names = dict(
+            zip(ref["municipality_code"].to_list(), ref["municipality_name"].to_list(), strict=True)
+        )
+
+    def describe(self, code: str) -> str:
+        """`0114 (Upplands Väsby)`, or the bare code when the reference list lacks it."""
+        name = self.names.get(code)
+        return f"{code} ({name})" if name else code
 
 
-def receive(path: Path, warehouse: Path) -> tuple[Submission, bytes | None]:
-    """Archive one file and return its submission record and (when small enough) its bytes."""
+def receive(
+    path: Path, warehouse: Path, name: str | None = None
+) -> tuple[Submission, bytes | None]:
+    """Archive one file and return its submission record and (when small enough) its bytes.
+
+    `name` is the name the file was sent with, when that is not `path.name` (an upload is stored
+    under its hash)."""
     received_at = _now()
+    name = name or path.name
     try:
         size = path.stat().st_size
         if size <= MAX_FILE_BYTES:
@@ -104,12 +124,12 @@ def receive(path: Path, warehouse: Path) -> tuple[Submission, bytes | None]:
             sha, size = archive.hash_file(path)
             archive.archive_file(warehouse, path, sha)
     except OSError as exc:
-        sub = Submission(path.name, path, "", 0, received_at)
+        sub = Submission(name, path, "", 0, received_at)
         sub.issues.append(
             Issue("error", "unreadable", f"filen kunde inte läsas från disk: {exc.strerror}")
         )
         return sub, None
-    sub = Submission(path.name, path, sha, size, received_at, archived=True)
+    sub = Submission(name, path, sha, size, received_at, archived=True)
     if data is None:
         sub.issues.append(
             Issue(
@@ -123,16 +143,18 @@ def receive(path: Path, warehouse: Path) -> tuple[Submission, bytes | None]:
     return sub, data
 
 
-def parse(sub: Submission, data: bytes, ctx: Context) -> None:
-    """Recognise, read and validate one file; sets kind, status, rows and issues."""
+def parse(sub: Submission, data: bytes, ctx: Context, sender: Sender | None = None) -> None:
+    """Recognise, read and validate one file; sets kind, status, rows and issues. With a
+    `sender`, also refuses what that account may not send (`check_sender`)."""
     kind, reason = detect_kind(data)
     sub.kind = kind
     log = IssueLog()
+    locate = None
     try:
         if kind == "unknown":
             log.error("unknown_kind", reason or "okänd filtyp", expected="JSON, XLSX eller CSV")
         elif kind in ("report_json", "report_xlsx"):
-            _parse_report(sub, data, kind, ctx, log)
+            locate = _parse_report(sub, data, kind, ctx, log)
         else:
             _parse_grants(sub, data, kind, ctx, log)
     except Exception as exc:  # the last guard: one odd file never stops a run
@@ -142,6 +164,8 @@ def parse(sub: Submission, data: bytes, ctx: Context) -> None:
             f"filen kunde inte läsas ({type(exc).__name__}); den kan vara trasig eller avkortad",
             expected="en hel JSON-, XLSX- eller CSV-fil enligt rapportformatet",
         )
+    if sender is not None:
+        check_sender(sub, sender, ctx, log, locate)
     sub.issues.extend(log.issues)
     if kind.startswith("grants") and sub.grant_rows:
         sub.status = "partially_loaded" if sub.rows_rejected else "loaded"
@@ -151,7 +175,50 @@ def parse(sub: Submission, data: bytes, ctx: Context) -> None:
         sub.status = "rejected"
 
 
-def _parse_report(sub: Submission, data: bytes, kind: str, ctx: Context, log: IssueLog) -> None:
+def check_sender(
+    sub: Submission,
+    sender: Sender,
+    ctx: Context,
+    log: IssueLog,
+    locate: Callable[[str], Location] | None = None,
+) -> None:
+    """Refuse what the sending account may not send; `parse` calls it once the file is read.
+
+    A municipality's account reports for its own municipality only, and only a coordinator sends
+    grant registers. A refusal is an ordinary rejection with its reason, recorded like any other;
+    the municipality and year the file named are kept, so the record shows whom it named.
+    """
+    if sub.kind.startswith("report"):
+        if sender.kommun is None or sub.municipality_code in (None, sender.kommun):
+            # Without a readable code the report is rejected already, for that reason.
+            return
+        log.error(
+            "wrong_municipality",
+            f"rapporten gäller kommun {ctx.describe(sub.municipality_code)}, men kontot får "
+            f"bara lämna rapporter för {ctx.describe(sender.kommun)}",
+            field="municipality_code",
+            loc=locate("municipality_code") if locate else None,
+            expected=sender.kommun,
+            value=sub.municipality_code,
+        )
+        sub.report = None
+        sub.grant_id_places = []
+    elif sub.kind.startswith("grants") and not sender.may_send_grants:
+        log.error(
+            "grants_need_coordinator",
+            "bidragsregister kan bara lämnas av en samordnare; ett kommunkonto lämnar kommunens "
+            "årsrapport",
+            expected="en årsrapport (JSON eller XLSX)",
+        )
+        # Every row is refused, the good ones with the bad.
+        sub.rows_rejected = (sub.rows_rejected or 0) + len(sub.grant_rows)
+        sub.grant_rows = []
+
+
+def _parse_report(
+    sub: Submission, data: bytes, kind: str, ctx: Context, log: IssueLog
+) -> Callable[[str], Location]:
+    """Read and validate a report; returns how to locate a field in the file."""
     from pipelines.validate.report import json_locate, validate_report
 
     if kind == "report_json":
@@ -163,12 +230,12 @@ def _parse_report(sub: Submission, data: bytes, kind: str, ctx: Context, log: Is
 
         raw, locate = read_report_xlsx(data, log)
     if raw is None:
-        return
+        return locate
     _identify(sub, raw, ctx)
     report, vlog = validate_report(raw, known_codes=ctx.codes, locate=locate)
     log.issues.extend(vlog.issues)
     if report is None:
-        return
+        return locate
     report["schema_version"] = SCHEMA_VERSION
     sub.report = report
     sub.grant_id_places = [
@@ -189,6 +256,7 @@ def _parse_report(sub: Submission, data: bytes, kind: str, ctx: Context, log: Is
             value=sub.submitted_at.isoformat(),
         )
         sub.submitted_at = sub.received_at
+    return locate
 
 
 def _identify(sub: Submission, raw: object, ctx: Context) -> None:
@@ -223,69 +291,126 @@ def ingest(
     *,
     synthetic: bool = False,
     progress: Progress | None = None,
+    names: dict[Path, str] | None = None,
+    senders: dict[Path, Sender] | None = None,
 ) -> IngestResult:
-    """Ingest the given files (or every file in the inbox) and publish a new warehouse version."""
+    """Ingest the given files (or every file in the inbox) and publish a new warehouse version.
+
+    Takes the warehouse's writer lock; see `ingest_locked` for the arguments."""
+    warehouse.mkdir(parents=True, exist_ok=True)
+    with publish.writer_lock(warehouse):
+        return ingest_locked(
+            paths,
+            warehouse,
+            inbox,
+            synthetic=synthetic,
+            progress=progress,
+            names=names,
+            senders=senders,
+        )
+
+
+def ingest_locked(
+    paths: list[Path] | None,
+    warehouse: Path,
+    inbox: Path,
+    *,
+    synthetic: bool = False,
+    progress: Progress | None = None,
+    names: dict[Path, str] | None = None,
+    senders: dict[Path, Sender] | None = None,
+) -> IngestResult:
+    """`ingest` for a caller that already holds `publish.writer_lock(warehouse)` (flock locks
+    belong to an open file: taking the lock again in the same process would wait forever).
+
+    `names` gives the name a file was sent with, where it is not the path's own name (an upload
+    is stored under its hash); `senders` the account that sent a file, whose rights
+    `check_sender` enforces. Files missing from either are treated as before.
+    """
     from_inbox = paths is None
     files = collect([inbox] if from_inbox else paths)
+    names = names or {}
+    senders = senders or {}
     warehouse.mkdir(parents=True, exist_ok=True)
     ctx = Context()
-    with publish.writer_lock(warehouse):
-        publish.remove_leftovers(warehouse)
-        number, tmp = publish.start_version(warehouse)
-        con = duckdb.connect(str(tmp))
-        try:
-            create_raw_schema(con)
-            run_id = scalar(con, "select coalesce(max(run_id), 0) + 1 from raw_runs")
-            con.execute("insert into raw_runs values (?, ?, ?)", [run_id, _now(), synthetic])
-            seen = known_hashes(con)
-            recorded = ingested_sources(con) if from_inbox else set()
-            next_id = next_submission_id(con)
-            submissions: list[Submission] = []
-            finished: list[Path] = []
-            for done, path in enumerate(files):
-                if progress:
-                    progress(done, len(files))
-                sub, data = receive(path, warehouse)
-                if (sub.sha256, str(path)) in recorded:
-                    # Published by a run that was stopped before it cleared the inbox: the
-                    # file is already accounted for; only the clearing is left to do.
-                    finished.append(path)
-                    continue
-                sub.submission_id = next_id
-                next_id += 1
-                if sub.sha256 and sub.sha256 in seen:
-                    sub.status = "duplicate"
-                    sub.duplicate_of = seen[sub.sha256]
-                    sub.kind = detect_kind(data)[0] if data is not None else "unknown"
-                    sub.issues.append(
-                        Issue(
-                            "warning",
-                            "duplicate",
-                            f"exakt samma fil har redan tagits emot (inlämning {sub.duplicate_of});"
-                            " den lästes inte in igen",
-                        )
-                    )
-                elif data is not None:
-                    parse(sub, data, ctx)
-                if sub.sha256:
-                    seen.setdefault(sub.sha256, sub.submission_id)
-                submissions.append(sub)
+    publish.remove_leftovers(warehouse)
+    number, tmp = publish.start_version(warehouse)
+    con = duckdb.connect(str(tmp))
+    try:
+        create_raw_schema(con)
+        run_id = scalar(con, "select coalesce(max(run_id), 0) + 1 from raw_runs")
+        con.execute("insert into raw_runs values (?, ?, ?)", [run_id, _now(), synthetic])
+        seen = _known_hashes(con)
+        recorded = ingested_sources(con) if from_inbox else set()
+        next_id = next_submission_id(con)
+        submissions: list[Submission] = []
+        finished: list[Path] = []
+        for done, path in enumerate(files):
             if progress:
-                progress(len(files), len(files))
-            load_submissions(con, submissions, run_id)
-            run_transform(con)
-            write_meta(con, number)
-            run_ids = [s.submission_id for s in submissions]
-            summary = file_summaries(con, run_ids)
-        finally:
-            con.close()
-        archive.make_durable()
-        publish.publish(warehouse, number, tmp)
-        write_rejection_notes(warehouse, submissions)
-        if from_inbox:
-            for path in finished + [s.source_path for s in submissions if s.archived]:
-                path.unlink(missing_ok=True)
+                progress(done, len(files))
+            sub, data = receive(path, warehouse, names.get(path))
+            if (sub.sha256, str(path)) in recorded:
+                # Published by a run that was stopped before it cleared the inbox: the
+                # file is already accounted for; only the clearing is left to do.
+                finished.append(path)
+                continue
+            sub.submission_id = next_id
+            next_id += 1
+            if sub.sha256 and sub.sha256 in seen:
+                sub.status = "duplicate"
+                sub.duplicate_of = seen[sub.sha256]
+                sub.kind = detect_kind(data)[0] if data is not None else "unknown"
+                sub.issues.append(
+                    Issue(
+                        "warning",
+                        "duplicate",
+                        f"exakt samma fil har redan tagits emot (inlämning {sub.duplicate_of});"
+                        " den lästes inte in igen",
+                    )
+                )
+            elif data is not None:
+                parse(sub, data, ctx, senders.get(path))
+            if sub.sha256 and not _refused_for_sender(sub):
+                seen.setdefault(sub.sha256, sub.submission_id)
+            submissions.append(sub)
+        if progress:
+            progress(len(files), len(files))
+        load_submissions(con, submissions, run_id)
+        run_transform(con)
+        write_meta(con, number)
+        run_ids = [s.submission_id for s in submissions]
+        summary = file_summaries(con, run_ids)
+    finally:
+        con.close()
+    archive.make_durable()
+    publish.publish(warehouse, number, tmp)
+    write_rejection_notes(warehouse, submissions)
+    if from_inbox:
+        for path in finished + [s.source_path for s in submissions if s.archived]:
+            path.unlink(missing_ok=True)
     return IngestResult(version=number, warehouse=warehouse, files=summary)
+
+
+def _refused_for_sender(sub: Submission) -> bool:
+    return any(i.code in SENDER_REFUSALS for i in sub.errors)
+
+
+def _known_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """`load.known_hashes`, less the files refused only for who sent them: the same bytes from an
+    account that may send them are read, not dismissed as a duplicate of the refused copy (else
+    a municipality's report, uploaded first by another municipality's account, could never load).
+    Without such refusals (every run but uploads) it is `known_hashes` exactly."""
+    rows = con.execute(
+        """
+        select sha256, min(submission_id) from raw_submissions
+        where submission_id not in (
+            select submission_id from raw_issues where code in (select unnest(?::varchar[]))
+        )
+        group by sha256
+        """,
+        [list(SENDER_REFUSALS)],
+    ).fetchall()
+    return dict(rows)
 
 
 def write_meta(con: duckdb.DuckDBPyConnection, number: int) -> None:
@@ -378,7 +503,7 @@ def write_rejection_notes(warehouse: Path, submissions: list[Submission]) -> Non
             continue
         folder.mkdir(parents=True, exist_ok=True)
         stamp = sub.received_at.strftime("%Y%m%d")
-        note = folder / f"{stamp}_{sub.sha256[:12] or 'unread'}_{sub.file_name}.txt"
+        note = folder / f"{stamp}_{sub.sha256[:12] or 'unread'}_{_note_name(sub.file_name)}.txt"
         lines = [
             f"Fil: {sub.file_name}",
             f"SHA-256: {sub.sha256}",
@@ -390,3 +515,13 @@ def write_rejection_notes(warehouse: Path, submissions: list[Submission]) -> Non
             *(f"- {i.describe(sub.file_name)}" for i in sub.errors),
         ]
         note.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _note_name(file_name: str) -> str:
+    """The file name as part of the note's name. A name given by a sender (an upload's) may hold
+    a slash or be long; it must neither leave `rejected/` nor exceed the file system's limit."""
+    safe = re.sub(r"[/\x00]", "_", file_name)
+    # 255 bytes a name, less `<date>_<12 hex>_` and `.txt`: a name a disk held still fits whole.
+    while len(safe.encode("utf-8")) > 229:
+        safe = safe[:-1]
+    return safe

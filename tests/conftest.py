@@ -12,6 +12,20 @@ import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config):
+    """Accounts, audit log, uploads and the session key of every app a test starts (in this
+    process or as a served child) live in a folder of the run's own, never in the repo's data/."""
+    import os
+    import tempfile
+
+    state = Path(tempfile.mkdtemp(prefix="bf-test-state-"))
+    os.environ.setdefault("BF_USERS_FILE", str(state / "users.toml"))
+    os.environ.setdefault("BF_AUDIT_LOG", str(state / "audit.log"))
+    os.environ.setdefault("BF_UPLOAD_DIR", str(state / "uploads"))
+
+
 FIXTURES = ROOT / "tests" / "fixtures"
 
 

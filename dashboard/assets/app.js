@@ -261,3 +261,78 @@ function whenReady(start) {
         button().focus();
     });
 })();
+
+// Lämna filer (/inlamning): a native file input (Dash has none that posts the file itself) and
+// the form posted with fetch to /api/inlamning, the endpoint scripts use too. The answer (the
+// job, or the refusal) goes into the "up-job" store, and the page's callback follows the job.
+(function () {
+    function setup(form) {
+        if (form.dataset.ready) {
+            return;
+        }
+        form.dataset.ready = "1";
+        const slot = form.querySelector("#up-slot");
+        if (slot && !slot.querySelector("input")) {
+            const input = document.createElement("input");
+            input.type = "file";
+            input.name = "fil";
+            input.id = "up-files";
+            input.multiple = true;
+            input.required = true;
+            input.className = "form-control";
+            input.setAttribute("aria-describedby", "up-limits");
+            slot.appendChild(input);
+        }
+        form.addEventListener("submit", function (event) {
+            event.preventDefault();
+            const status = document.getElementById("up-status");
+            const button = form.querySelector("#up-send");
+            const set = window.dash_clientside && window.dash_clientside.set_props;
+            if (status) {
+                status.textContent = form.dataset.sending || "";
+            }
+            if (button) {
+                button.disabled = true;
+            }
+            fetch("/api/inlamning", {
+                method: "POST",
+                body: new FormData(form),
+                headers: {"X-CSRFToken": form.dataset.csrf || "", "Accept": "application/json"},
+                credentials: "same-origin",
+            })
+                .then(function (response) {
+                    return response.json().catch(function () {
+                        return {error: "HTTP " + response.status};
+                    });
+                })
+                .then(function (answer) {
+                    if (set) {
+                        set("up-job", {data: answer.id ? {id: answer.id} : {error: answer.error}});
+                    }
+                })
+                .catch(function (error) {
+                    if (set) {
+                        set("up-job", {data: {error: String(error)}});
+                    }
+                })
+                .finally(function () {
+                    if (button) {
+                        button.disabled = false;
+                    }
+                    const input = form.querySelector("#up-files");
+                    if (input) {
+                        input.value = "";
+                    }
+                });
+        });
+    }
+    const observer = new MutationObserver(function () {
+        const form = document.getElementById("up-form");
+        if (form) {
+            setup(form);
+        }
+    });
+    whenReady(function () {
+        observer.observe(document.body, {childList: true, subtree: true});
+    });
+})();

@@ -7,7 +7,8 @@ on the warehouse (banner, footer) are filled by one callback over ``header_parts
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
+from collections.abc import Callable
+from urllib.parse import parse_qs, quote
 
 import dash
 import dash_bootstrap_components as dbc
@@ -65,6 +66,7 @@ def shell_layout() -> html.Div:
                                     className="site-nav",
                                     **{"aria-label": t("nav_label")},
                                 ),
+                                html.Div(id="account-link", className="account-link ms-auto"),
                                 html.Div(
                                     [
                                         dbc.Label(
@@ -81,7 +83,7 @@ def shell_layout() -> html.Div:
                                             size="sm",
                                         ),
                                     ],
-                                    className="lang-switch ms-auto",
+                                    className="lang-switch",
                                 ),
                             ],
                             fluid="xl",
@@ -102,14 +104,21 @@ def shell_layout() -> html.Div:
 
 
 def nav_items(
-    pages: list[dict], pathname: str | None, lang: Lang, search: str | None = None
+    pages: list[dict],
+    pathname: str | None,
+    lang: Lang,
+    search: str | None = None,
+    allowed: Callable[[str], bool] = lambda _path: True,
 ) -> list[html.Li]:
-    """One link per registered page, the current one marked with aria-current. The links keep
-    the year the reader chose, so moving between pages does not jump back to the latest."""
+    """One link per registered page the reader may open (``allowed``), the current one marked
+    with aria-current. The links keep the year the reader chose, so moving between pages does
+    not jump back to the latest."""
     year = parse_qs((search or "").lstrip("?")).get("year", [""])[0]
     keep = f"?year={year}" if year.isdigit() and len(year) == 4 else ""
     items = []
     for page in sorted(pages, key=lambda p: (p.get("order") or 0, p["path"])):
+        if not allowed(page["path"]):
+            continue
         name = page.get("name_en") if lang == "en" and page.get("name_en") else page["name"]
         current = pathname == page["path"]
         items.append(
@@ -146,3 +155,14 @@ def footer_text(meta: Meta | None, lang: Lang) -> str:
         return t("no_warehouse", lang)
     built = meta.built_at.strftime("%Y-%m-%d %H:%M UTC") if meta.built_at else "–"
     return t("footer", lang, version=meta.version, built_at=built)
+
+
+def account_link(account, pathname: str | None, lang: Lang) -> html.A:
+    """Sign in (back to this page afterwards), or sign out naming the signed-in account.
+    Plain links: the sign-in and sign-out pages are served by Flask, not drawn by Dash."""
+    if account is None:
+        target = quote(pathname or "/", safe="/")
+        return html.A(t("nav_sign_in", lang), href=f"/logga-in?next={target}", className="nav-link")
+    return html.A(
+        t("nav_sign_out", lang, name=account.name), href="/logga-ut", className="nav-link"
+    )

@@ -6,8 +6,10 @@ still missing with the last file received from them (every row downloadable, rea
 merge), every file received for the year with its fate, and every reason a file was rejected.
 ``?year=2024&sok=...``; the choices are applied with "Visa".
 
-The reasons quote the contents of rejected files: they sit in a section of their own
-(``reasons_section``) so that the sign-in issue can put it behind a role.
+The counts and the chase list are public; the list of files and the reasons (which quote the
+contents of rejected files) are shown to the accounts ``access.submission_scope`` allows: all of
+them to a viewer or coordinator, a municipal reporter's own, none to the public (a note says
+why), on the page and in its downloads alike.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard import context, data, export, state
+from dashboard import access, auth, context, data, export, state
 from dashboard.components.chart import captioned_chart
 from dashboard.components.definitions import definitions_list
 from dashboard.components.filters import (
@@ -74,7 +76,8 @@ def page(year=None, lang=None, **query):
     meta = data.meta(wh)
     st = dqs.parse(meta, {"year": year, **query})
     got = dqs.fetch(wh, meta, st["year"])
-    built = dqs.build(got, st, lang)
+    scope = access.submission_scope(auth.current_account())
+    built = dqs.build(got, st, lang, scope)
     picker = picker_row(
         [
             dbc.Col(
@@ -91,13 +94,24 @@ def page(year=None, lang=None, **query):
 
     def section(name: str, note: str | None = None, **extra) -> html.Section:
         table = built[name]
+        if name in ("files", "reasons") and scope is None:
+            body = html.P(
+                [
+                    t(f"dq_{name}_signed_in", lang),
+                    " ",
+                    html.A(t("nav_sign_in", lang), href=_sign_in()),
+                ],
+                className="text-muted signed-in-only",
+            )
+        elif table.frame.height:
+            body = render_table(table, lang, PAGE)
+        else:
+            body = html.P(t("dq_none", lang), className="text-muted")
         return html.Section(
             [
                 html.H2(table.caption, className="h4 mt-4", id=f"dq-{name}-heading"),
                 html.P(note, className="small") if note else None,
-                render_table(table, lang, PAGE)
-                if table.frame.height
-                else html.P(t("dq_none", lang), className="text-muted"),
+                body,
             ],
             **{"aria-labelledby": f"dq-{name}-heading"},
             **extra,
@@ -189,9 +203,13 @@ def _warehouse_section(got: dqs.Year, table: Table, lang: Lang) -> html.Section:
 
 
 def reasons_section(section) -> html.Section:
-    """The reasons rejected files were rejected: they quote the files' contents. Today public
-    like the rest; the sign-in issue guards this section (``dashboard/access.py``)."""
+    """The reasons rejected files were rejected: they quote the files' contents, so only the
+    accounts ``access.submission_scope`` allows see them (the rows of their scope)."""
     return section("reasons", None, id="dq-reasons")
+
+
+def _sign_in() -> str:
+    return "/logga-in?next=/datakvalitet"
 
 
 @callback(
@@ -221,7 +239,8 @@ def download(clicks, current, lang_value):
         return no_update
     wh = context.warehouse()
     st = dqs.parse(data.meta(wh), {"year": current.get("year"), "sok": current.get("search")})
-    table = dqs.tables(wh, st, lang_or_default(lang_value)).get(trigger["table"])
+    scope = access.submission_scope(auth.current_account())
+    table = dqs.tables(wh, st, lang_or_default(lang_value), scope).get(trigger["table"])
     if table is None:
         return no_update
     return export.download(

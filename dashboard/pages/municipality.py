@@ -7,12 +7,13 @@ rewrites it and re-renders the page, so a copied link always reopens the same pr
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard import context, data, export, state
+from dashboard import access, auth, context, data, export, state
 from dashboard.components.definitions import definitions_list
 from dashboard.components.filters import labelled_select, picker_row, year_options
 from dashboard.components.notice import ignored_notice, needs_warehouse
@@ -59,12 +60,16 @@ def _tables(wh: data.Warehouse, code: str, year: int, lang: Lang) -> dict:
     """Every table of the profile by name: rendered and downloaded from the same place."""
     history = data.municipality_history(wh, code)
     row = view.year_row(history, year)
+    hidden = not access.can_see_submissions(auth.current_account(), code)
     tables = {
         "status": view.status_table(history, lang),
         "promises": view.promises_table(data.promises(wh, code, year), year, lang),
         "projects": view.projects_table(data.projects(wh, code, year), year, lang),
         "grants": view.grants_table(data.grants(wh, code, year), year, lang),
-        "submissions": dq_view.submission_history(data.municipality_submissions(wh, code), lang),
+        # who sent what, and why it was rejected: only for the accounts access.py allows
+        "submissions": dq_view.submission_history(
+            data.municipality_submissions(wh, code).head(0 if hidden else None), lang
+        ),
     }
     if row is not None:
         tables["comparison"] = view.comparison_table(row, data.region_year(wh, year), lang)
@@ -183,7 +188,19 @@ def page(kod=None, year=None, lang=None, **_ignored):
         ("submissions", "no_submissions"),
     ):
         table = tables[name]
-        if table.frame.height:
+        if name == "submissions" and not access.can_see_submissions(auth.current_account(), code):
+            body = html.P(
+                [
+                    t("dq_files_signed_in", lang),
+                    " ",
+                    html.A(
+                        t("nav_sign_in", lang),
+                        href="/logga-in?next=" + quote(f"/kommun?kod={code}", safe="/"),
+                    ),
+                ],
+                className="text-muted signed-in-only",
+            )
+        elif table.frame.height:
             body = render_table(table, lang, PAGE)
         elif name in ("promises", "projects") and (row is None or not row["has_report"]):
             # No report: the lists are unknown, not empty ("Ej rapporterat", never "none").

@@ -55,17 +55,29 @@ def fetch(wh: data.Warehouse, meta: data.Meta, year: int) -> Year:
     )
 
 
-def build(got: Year, st: dict, lang: Lang) -> dict[str, Table]:
-    """Every table of the page by name: rendered and downloaded from the same place."""
+def visible_files(files: pl.DataFrame, scope: str | None) -> pl.DataFrame:
+    """The received files the reader may see (``access.submission_scope``): all (``"*"``), one
+    municipality's (a code) or none (None). The counts on the page use every file."""
+    if scope == "*":
+        return files
+    if scope is None:
+        return files.head(0)
+    return files.filter(pl.col("municipality_code") == scope)
+
+
+def build(got: Year, st: dict, lang: Lang, scope: str | None = "*") -> dict[str, Table]:
+    """Every table of the page by name: rendered and downloaded from the same place. The list
+    of files and the reasons for rejections are limited to ``scope``."""
     year = st["year"]
+    seen = visible_files(got.files, scope)
     return {
         "attention": view.attention_table(
             got.muni, year, dt.date.today(), got.meta.last_year, lang
         ),
         "counties": view.county_table(got.rows, year, lang),
         "chase": view.chase_table(got.rows, year, lang),
-        "files": view.files_table(view.filter_files(got.files, st["search"]), year, lang),
-        "reasons": view.reasons_table(got.files, year, lang),
+        "files": view.files_table(view.filter_files(seen, st["search"]), year, lang),
+        "reasons": view.reasons_table(seen, year, lang),
         "warnings_by_kind": dq_warnings.by_kind_table(got.warnings, year, lang),
         "warnings_by_municipality": dq_warnings.by_municipality_table(got.warnings, year, lang),
         "unreported_grants": dq_warnings.unreported_grants_table(got.unreported, year, lang),
@@ -74,8 +86,8 @@ def build(got: Year, st: dict, lang: Lang) -> dict[str, Table]:
     }
 
 
-def tables(wh: data.Warehouse, st: dict, lang: Lang) -> dict[str, Table]:
-    return build(fetch(wh, data.meta(wh), st["year"]), st, lang)
+def tables(wh: data.Warehouse, st: dict, lang: Lang, scope: str | None = "*") -> dict[str, Table]:
+    return build(fetch(wh, data.meta(wh), st["year"]), st, lang, scope)
 
 
 def cards(wh: data.Warehouse, st: dict, lang: Lang) -> list:

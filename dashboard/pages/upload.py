@@ -1,0 +1,169 @@
+"""Lämna filer (``/inlamning``): send reports and registers from the browser, see their fate.
+
+For a municipal reporter (their own municipality's reports) and the coordinator (every report,
+the grant registers, and the audit log). The form posts to ``POST /api/inlamning`` (the same
+endpoint scripts use) from ``assets/app.js``, with the page's CSRF token; the job's id comes back
+into ``up-job``, and the page follows the job every second until it is finished: its progress,
+then each file's outcome with its reasons. Who may open the page, send what and read which job
+is decided in ``dashboard/access.py``.
+"""
+
+from __future__ import annotations
+
+import dash
+import polars as pl
+from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
+from flask_wtf.csrf import generate_csrf
+
+from dashboard import access, audit, auth, export, upload
+from dashboard.components.table import render_table
+from dashboard.i18n import Lang, lang_or_default, t
+from dashboard.views import upload_state as view
+from pipelines import reference, uploads
+from pipelines.contract import MAX_FILE_BYTES
+
+PAGE = "upload"
+
+dash.register_page(
+    __name__,
+    path="/inlamning",
+    name="Lämna filer",
+    name_en="Send files",
+    order=5,
+    title="Lämna filer – brottsförebyggande arbete",
+    description="Lämna årsrapporter och bidragsregister och se om de togs emot.",
+)
+
+
+def layout(lang=None, **_query):
+    lang = lang_or_default(lang)
+    account = auth.current_account()
+    if account is None:  # access.py sends the public to the sign-in page; this is the fallback
+        return html.P(t("up_sign_in_first", lang))
+    who = (
+        t("up_intro_kommun", lang, name=_municipality_name(account.kommun), code=account.kommun)
+        if account.role == "kommun"
+        else t("up_intro_coordinator", lang)
+    )
+    return html.Div(
+        [
+            html.H1(t("up_heading", lang), className="h3", id="up-title"),
+            html.P(who, id="up-who"),
+            html.Form(
+                [
+                    html.Label(t("up_label", lang), htmlFor="up-files", className="form-label"),
+                    # assets/app.js puts a native <input type="file" multiple name="fil"> here:
+                    # Dash has no file input that posts the file itself (dcc.Upload sends the
+                    # bytes through a callback as base64, through the callbacks' 2 MB limit).
+                    html.Div(id="up-slot", className="up-slot"),
+                    html.P(
+                        t(
+                            "up_limits",
+                            lang,
+                            mb=MAX_FILE_BYTES // (1024 * 1024),
+                            n=upload.MAX_FILES,
+                        ),
+                        className="small",
+                        id="up-limits",
+                    ),
+                    html.Button(
+                        t("up_send", lang), type="submit", className="btn btn-primary", id="up-send"
+                    ),
+                ],
+                id="up-form",
+                className="up-form mb-3",
+                **{"data-csrf": generate_csrf(), "data-sending": t("up_sending", lang)},
+            ),
+            html.Div(id="up-status", role="status", **{"aria-live": "polite"}, className="mb-2"),
+            dcc.Store(id="up-job"),
+            dcc.Interval(id="up-poll", interval=1000, disabled=True),
+            html.Div(id="up-outcome"),
+            html.Section(_jobs(account, lang), id="up-jobs", className="mt-4"),
+            html.Section(_audit(account, lang), id="up-audit", className="mt-4")
+            if access.can_read_audit(account)
+            else None,
+        ],
+        className="page-upload",
+    )
+
+
+def _municipality_name(code: str | None) -> str:
+    names = reference.municipalities().filter(pl.col("municipality_code") == code)
+    return names["municipality_name"][0] if names.height else str(code)
+
+
+def _jobs(account, lang: Lang) -> list:
+    everyone = account.role == "coordinator"
+    jobs = uploads.list_jobs(upload.upload_dir(), user=None if everyone else account.name)
+    table = view.jobs_table(jobs, lang, everyone)
+    return [
+        html.H2(table.caption, className="h4"),
+        render_table(table, lang, PAGE)
+        if table.frame.height
+        else html.P(t("up_no_jobs", lang), className="text-muted"),
+    ]
+
+
+def _audit(account, lang: Lang) -> list:
+    table = view.audit_table(audit.latest(auth.audit_path()), lang)
+    return [
+        html.H2(t("audit_heading", lang), className="h4"),
+        html.P(t("audit_note", lang), className="small"),
+        render_table(table, lang, PAGE),
+    ]
+
+
+@callback(
+    Output("up-status", "children"),
+    Output("up-outcome", "children"),
+    Output("up-poll", "disabled"),
+    Input("up-job", "data"),
+    Input("up-poll", "n_intervals"),
+    State("lang", "value"),
+    prevent_initial_call=True,
+)
+def follow(job_ref, _ticks, lang_value):
+    """The job's progress; once finished, each file's outcome (and the polling stops)."""
+    lang = lang_or_default(lang_value)
+    if not isinstance(job_ref, dict):
+        return no_update, no_update, True
+    if job_ref.get("error"):
+        return str(job_ref["error"]), None, True
+    job = uploads.read_job(upload.upload_dir(), str(job_ref.get("id") or ""))
+    if job is None or not access.can_read_job(auth.current_account(), job):
+        return t("up_unknown_job", lang), None, True
+    text = view.progress_text(job, lang)
+    if not view.finished(job):
+        return text, None, False
+    table = view.outcome_table(job, lang)
+    return text, render_table(table, lang, PAGE), True
+
+
+@callback(
+    Output({"type": "download", "page": PAGE, "table": MATCH}, "data"),
+    Input({"type": "dl", "page": PAGE, "table": MATCH, "fmt": ALL}, "n_clicks"),
+    State("up-job", "data"),
+    State("lang", "value"),
+    prevent_initial_call=True,
+)
+def download(clicks, job_ref, lang_value):
+    trigger = ctx.triggered_id
+    if not trigger or not any(clicks or []):
+        return no_update
+    lang = lang_or_default(lang_value)
+    account = auth.current_account()
+    name = trigger["table"]
+    if name == "jobs":
+        everyone = account.role == "coordinator"
+        jobs = uploads.list_jobs(upload.upload_dir(), user=None if everyone else account.name)
+        table = view.jobs_table(jobs, lang, everyone)
+    elif name == "audit" and access.can_read_audit(account):
+        table = view.audit_table(audit.latest(auth.audit_path()), lang)
+    elif name == "outcome" and isinstance(job_ref, dict):
+        job = uploads.read_job(upload.upload_dir(), str(job_ref.get("id") or ""))
+        if job is None or not access.can_read_job(account, job):
+            return no_update
+        table = view.outcome_table(job, lang)
+    else:
+        return no_update
+    return export.download(table.download_frame, trigger["fmt"], f"inlamning_{table.name}")
