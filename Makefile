@@ -10,7 +10,7 @@ PORT ?= 8050
 DEMO_REJECTED := import json, sys; c = json.load(sys.stdin)["counts"]; r, p = c.get("rejected", 0), c.get("partially_loaded", 0); print(f"{r} files rejected and {p} partly loaded") if r + p else sys.exit(1)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-python setup-browser setup-geo run demo ingest serve test test-fast test-browser lint format bench plotly-bundle clean
+.PHONY: help setup setup-python setup-browser setup-geo run demo accounts ingest serve test test-fast test-browser lint format bench plotly-bundle clean
 
 help: ## List every target with what it does
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -31,7 +31,7 @@ setup-geo: ## Copy the boundary GeoJSON from ../shared/reference/geo into data/g
 	@if [ -d ../shared/reference/geo ]; then mkdir -p data/geo && cp -u ../shared/reference/geo/*.geojson data/geo/ && echo "geo: copied boundaries to data/geo"; \
 	else echo "geo: ../shared/reference/geo not found; the map falls back to points (see README)"; fi
 
-run: setup demo serve ## Set up, generate demo data, ingest it into the warehouse, serve the dashboard on http://127.0.0.1:8050
+run: setup demo accounts serve ## Set up, generate demo data, ingest it, create demo accounts, serve on http://127.0.0.1:8050
 
 demo: ## Write the synthetic demo inbox (seed 42) and ingest it into a warehouse marked synthetic
 	$(PY) -m pipelines demo --out data/inbox --seed 42
@@ -43,6 +43,9 @@ demo: ## Write the synthetic demo inbox (seed 42) and ingest it into a warehouse
 	  echo "demo: $$bad on purpose (the demo's malformed examples); reasons in $(WAREHOUSE_DIR)/rejected/"; \
 	elif [ $$rc -ne 0 ]; then echo "demo: ingest failed (exit $$rc)" >&2; exit $$rc; fi
 	$(PY) -m pipelines status --warehouse $(WAREHOUSE_DIR)
+
+accounts: ## (Re)create the demo accounts (coordinator, viewer, kommun 0180) with new passwords and print them
+	$(PY) -m dashboard users demo
 
 ingest: ## Ingest every file in data/inbox into the warehouse and publish a new version
 	$(PY) -m pipelines ingest --warehouse $(WAREHOUSE_DIR)

@@ -68,6 +68,12 @@ def add(
     ] = None,
 ) -> None:
     """Add an account; the password is read from standard input or a prompt."""
+    if kommun is not None:
+        from pipelines.reference import municipality_codes
+
+        if kommun not in municipality_codes():
+            err.print(f"Kommunkoden '{kommun}' finns inte i referenslistan.", markup=False)
+            raise typer.Exit(2)
     password = _read_password()
     try:
         account = _store().add(name, role, password, kommun)
@@ -100,6 +106,29 @@ def remove(name: str) -> None:
         err.print(f"Kontot '{name}' finns inte.", markup=False)
         raise typer.Exit(1)
     out.print(f"Kontot {name} är borttaget.", markup=False)
+
+
+DEMO_ACCOUNTS = (
+    ("demo-samordnare", "coordinator", None),
+    ("demo-granskare", "viewer", None),
+    ("demo-kommun", "kommun", "0180"),
+)
+
+
+@users.command("demo")
+def demo() -> None:
+    """(Re)create the three demo accounts with new random passwords and print them."""
+    import secrets
+
+    store = _store()
+    table = Table("Konto", "Roll", "Kommun", "Lösenord", title="Demokonton (nya lösenord)")
+    for name, role, kommun in DEMO_ACCOUNTS:
+        password = secrets.token_urlsafe(12)
+        store.remove(name)
+        store.add(name, role, password, kommun)
+        table.add_row(name, role, kommun or "", password)
+    out.print(table)
+    out.print(f"Sparade i {store.path}. Logga in på /logga-in.", markup=False)
 
 
 @users.command("token")
