@@ -82,6 +82,10 @@ POLICY: tuple[Rule, ...] = (
     Rule("/logga-ut", FORM, OPEN, exact=True),
     Rule("/api/inlamning", FORM, UPLOADER, exact=True),
     Rule("/api/inlamning/", READ, UPLOADER),
+    Rule("/api/v3/", READ, PUBLISHED),
+    Rule("/api/v2/", READ, PUBLISHED),
+    Rule("/api/openapi.json", READ, OPEN, exact=True),
+    Rule("/data/", READ, PUBLISHED),
 )
 
 # Pages that are not published statistics; every other registered page is PUBLISHED.
@@ -166,6 +170,16 @@ def can_read_audit(user: Account | None) -> bool:
     return user is not None and user.role == "coordinator"
 
 
+# Marts that list received files and quote rejected ones (bulk downloads).
+SUBMISSION_MARTS = frozenset({"mart_submissions", "mart_issues"})
+
+
+def can_download_mart(user: Account | None, mart: str) -> bool:
+    """Every mart is published data except those listing who sent what and why it was rejected,
+    which need a viewer or coordinator (a municipal reporter sees its own on the pages)."""
+    return mart not in SUBMISSION_MARTS or submission_scope(user) == "*"
+
+
 def can_read_job(user: Account | None, job: dict) -> bool:
     """A coordinator reads every upload; anyone else only their own."""
     if user is None:
@@ -218,10 +232,16 @@ def _input_value(inputs: list, component: str, prop: str) -> object:
 # responses -----------------------------------------------------------------------------------
 
 
+MACHINE_SUFFIXES = (".json", ".csv", ".parquet", ".md")
+
+
 def _wants_json() -> bool:
+    """Scripts and callbacks get JSON (and a 401 rather than a redirect to the sign-in page)."""
     path = flask.request.path
-    return path.startswith(("/api/", "/_dash-")) or flask.request.accept_mimetypes.best == (
-        "application/json"
+    return (
+        path.startswith(("/api/", "/_dash-"))
+        or path.endswith(MACHINE_SUFFIXES)
+        or flask.request.accept_mimetypes.best == "application/json"
     )
 
 

@@ -17,7 +17,8 @@ import dash
 import flask
 from dash import ClientsideFunction, Dash, Input, Output
 
-from dashboard import access, auth, compression, context, data, geo, plotly_partial, upload
+from dashboard import access, auth, bulk, compression, context, data, geo, plotly_partial, upload
+from dashboard.api import install as install_api
 from dashboard.components import shell
 from dashboard.i18n import lang_or_default, t
 
@@ -103,6 +104,8 @@ def create_app(
     )
     auth.install(server, users_file, audit_file)
     upload.install(server, upload_dir)
+    install_api(server)
+    bulk.install(server)
     geo_path = Path(geo_dir) if geo_dir else geo.geo_dir_from_env()
     server.extensions[context.GEO_DIR_KEY] = geo_path
     # Dash posts callbacks as JSON; nothing legitimate is larger than this.
@@ -111,6 +114,16 @@ def create_app(
     geo.install(server, geo_path)
     plotly_partial.install(server)
     server.add_url_rule("/healthz", "healthz", lambda: "ok")
+
+    @server.after_request
+    def warehouse_version(response: flask.Response) -> flask.Response:
+        # Which published version answered: behind a load balancer a client (or a test) can
+        # tell that its versions never go backwards.
+        version = data.served_version(context.warehouse())
+        if version is not None:
+            response.headers.setdefault("X-Warehouse-Version", str(version))
+        return response
+
     _shell_callbacks(app)
     # The CSP allows exactly the inline scripts Dash writes into the index.
     access.install(

@@ -119,13 +119,19 @@ class Server:
     log_path: Path
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
+    env: dict[str, str] | None = None  # extra environment for the server (accounts, uploads)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 60) -> Server:
-        env = {**os.environ, "WAREHOUSE_DIR": str(self.warehouse), "PORT": str(self.port)}
+        env = {
+            **os.environ,
+            **(self.env or {}),
+            "WAREHOUSE_DIR": str(self.warehouse),
+            "PORT": str(self.port),
+        }
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "dashboard"],

@@ -1,11 +1,12 @@
 """The only module that talks to DuckDB: small typed functions that return Polars frames.
 
 The pipelines publish a new ``warehouse-<n>.duckdb`` and atomically repoint ``current.duckdb``
-at it (docs/marts.md). A ``Warehouse`` holds one read-only connection per process to the file the
-link points to, resolves the link on every call and reconnects when the target changed, so a new
-version is picked up without a restart. Distinct versioned paths matter: DuckDB hands back the old
-database for a path the process already has open. Each query uses its own cursor, because a
-connection is not thread-safe and gunicorn runs threads. No connection is opened at import or in
+at it (docs/marts.md). A ``Warehouse`` holds read-only connections per process to the files the
+link points to; each request resolves the link at its first query and reads that version to its
+end, so a new version is picked up without a restart and no request mixes two. Distinct
+versioned paths matter: DuckDB hands back the old database for a path the process already has
+open. Each query uses its own cursor, because a connection is not thread-safe and gunicorn runs
+threads. No connection is opened at import or in
 ``create_app``: the first query opens it, in the worker, after the fork.
 
 Every value is a bound parameter; the SQL is read from ``dashboard/queries/``. Indicator columns
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,11 +27,14 @@ from functools import cache
 from pathlib import Path
 
 import duckdb
+import flask
 import polars as pl
 
 QUERIES = Path(__file__).parent / "queries"
 CURRENT = "current.duckdb"
 DEFAULT_WAREHOUSE_DIR = "data/warehouse"
+PINNED_KEY = "bf_warehouse_version"
+_VERSION_FILE = re.compile(r"warehouse-(\d+)\.duckdb$")
 
 
 class WarehouseUnavailable(RuntimeError):
@@ -48,13 +53,20 @@ def sql(name: str) -> str:
 
 
 class Warehouse:
-    """A per-process handle on the published warehouse in ``directory``."""
+    """A per-process handle on the published warehouse in ``directory``.
+
+    Within a request, every query reads the version the request's first query found: a request
+    never mixes two versions, and the version it reports (``X-Warehouse-Version``) is the one
+    that answered. The connections of the last few versions stay open, so a request that began
+    just before a publish finishes on its own version while new requests read the new one.
+    """
+
+    KEEP = 3  # as many versions as the pipelines keep on disk
 
     def __init__(self, directory: str | os.PathLike[str]) -> None:
         self.directory = Path(directory)
         self._lock = threading.Lock()
-        self._path: str | None = None
-        self._con: duckdb.DuckDBPyConnection | None = None
+        self._cons: dict[str, duckdb.DuckDBPyConnection] = {}
 
     def current_path(self) -> str:
         """The versioned file ``current.duckdb`` points at now."""
@@ -63,15 +75,28 @@ class Warehouse:
             raise WarehouseUnavailable(f"no published warehouse in {self.directory}")
         return target
 
+    def request_path(self) -> str:
+        """The version this request reads: pinned at its first query (outside a request, now)."""
+        if not flask.has_request_context():
+            return self.current_path()
+        pinned = flask.g.get(PINNED_KEY)
+        if pinned is None or pinned[0] is not self:
+            pinned = (self, self.current_path())
+            setattr(flask.g, PINNED_KEY, pinned)
+        return pinned[1]
+
     def _connection(self) -> duckdb.DuckDBPyConnection:
-        target = self.current_path()
+        target = self.request_path()
         with self._lock:
-            if self._con is None or self._path != target:
-                # The old connection is dropped, not closed: cursors that other threads still
-                # use keep its database alive until they finish.
-                self._con = duckdb.connect(target, read_only=True)
-                self._path = target
-            return self._con
+            con = self._cons.get(target)
+            if con is None:
+                con = duckdb.connect(target, read_only=True)
+                self._cons[target] = con
+                # Older versions are dropped, not closed: cursors other threads still use keep
+                # their database alive until they finish.
+                for old in list(self._cons)[: -self.KEEP]:
+                    del self._cons[old]
+            return con
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -98,6 +123,20 @@ class Meta:
     @property
     def years(self) -> list[int]:
         return list(range(self.first_year, self.last_year + 1))
+
+
+def version_of(path: str) -> int | None:
+    """The version number of a versioned warehouse file's path."""
+    match = _VERSION_FILE.search(path)
+    return int(match.group(1)) if match else None
+
+
+def served_version(wh: Warehouse) -> int | None:
+    """The version this request read (or would read): for the ``X-Warehouse-Version`` header."""
+    try:
+        return version_of(wh.request_path())
+    except WarehouseUnavailable:
+        return None
 
 
 def meta(wh: Warehouse) -> Meta:
@@ -272,3 +311,24 @@ def dq_unknown_grant_ids(wh: Warehouse, year: int) -> pl.DataFrame:
 def runs(wh: Warehouse) -> pl.DataFrame:
     """Every ingest run (each published the next version), newest first, with what it added."""
     return wh.query("runs")
+
+
+# -- the Kolada-shaped API (dashboard/api/) -------------------------------------------------------
+
+
+def api_places(wh: Warehouse) -> pl.DataFrame:
+    """Every municipality with its county, police region and SKR municipality group, by code."""
+    return wh.query("api_places")
+
+
+def api_municipality_values(
+    wh: Warehouse, codes: list[str] | None, years: list[int] | None
+) -> pl.DataFrame:
+    """Every figure the API publishes per municipality and year (None: every code or year)."""
+    return wh.query("api_municipality_values", codes=codes, years=years)
+
+
+def api_region_values(wh: Warehouse, years: list[int] | None) -> pl.DataFrame:
+    """Every figure the API publishes per county, police region, SKR group and the nation, per
+    year (None: every year), with the number of municipalities behind each value."""
+    return wh.query("api_region_values", years=years)

@@ -568,6 +568,58 @@ FUND_FLAGS: dict[str, Indicator] = {
     )
 }
 
+# Figures the Kolada-shaped API publishes (dashboard/api/catalogue.py) that no page names with a
+# label of its own; the others it takes from the tables above.
+API_MEASURES: dict[str, Indicator] = {
+    m.key: m
+    for m in (
+        Indicator(
+            "is_late",
+            Text("Rapport inkommen för sent", "Report submitted late"),
+            DQ_MEASURES["dq_late"].short,
+            DQ_MEASURES["dq_late"].definition,
+            SOURCE_REPORTS,
+        ),
+        Indicator(
+            "applied_sek",
+            Text("Sökt", "Applied"),
+            Text("Sökt", "Applied"),
+            Text(
+                "Summan av sökta utvecklingsmedel för kommunen för bidragsåret (0 där inga "
+                "finns); bidrag på länsnivå räknas för länet, inte för en kommun.",
+                "Development grants applied for by the municipality for the funding year (0 "
+                "where there are none); county-level grants count for the county, not a "
+                "municipality.",
+            ),
+            SOURCE_GRANTS,
+        ),
+        Indicator(
+            "applied_per_inhabitant",
+            Text("Sökt per invånare (kr)", "Applied per inhabitant (SEK)"),
+            Text("Sökt/inv.", "Applied/inh."),
+            Text(
+                "Sökta utvecklingsmedel för bidragsåret delat med folkmängden; för ett län "
+                "med bidrag på länsnivå.",
+                "Development grants applied for in the funding year divided by the population; "
+                "for a county county-level grants included.",
+            ),
+            SOURCE_GRANTS,
+        ),
+        Indicator(
+            "paid_per_inhabitant",
+            Text("Utbetalt per invånare (kr)", "Paid per inhabitant (SEK)"),
+            Text("Utbetalt/inv.", "Paid/inh."),
+            Text(
+                "Utbetalda utvecklingsmedel för bidragsåret delat med folkmängden; för ett län "
+                "med bidrag på länsnivå.",
+                "Development grants paid for the funding year divided by the population; for a "
+                "county county-level grants included.",
+            ),
+            SOURCE_GRANTS,
+        ),
+    )
+}
+
 # Labels of the three values a boolean indicator takes for one municipality.
 STATUS_LABELS: dict[str, Text] = {
     "yes": Text("Ja", "Yes"),
@@ -637,6 +689,31 @@ STRINGS: dict[str, Text] = {
         "logout_cancel": ("Avbryt", "Cancel"),
         "logout_none": ("Du är inte inloggad.", "You are not signed in."),
         "nav_sign_in": ("Logga in", "Sign in"),
+        # bulk downloads (dashboard/bulk.py, templates/bulk.html)
+        "bulk_title": ("Öppna data: hela tabeller", "Open data: whole tables"),
+        "bulk_intro": (
+            "Varje tabell (mart) i den publicerade versionen som Parquet och som CSV för svenskt "
+            "Excel, med en manifestfil (version, byggtid, radantal och SHA-256 för varje fil) "
+            "och definitionerna. Tidigare versioner finns kvar så länge de sparas.",
+            "Every table (mart) of the published version as Parquet and as CSV for Swedish "
+            "Excel, with a manifest (version, build time, row counts and SHA-256 of each file) "
+            "and the definitions. Earlier versions stay reachable while they are kept.",
+        ),
+        "bulk_version": (
+            "Version {version}, byggd {built} (UTC).",
+            "Version {version}, built {built} (UTC).",
+        ),
+        "bulk_synthetic": (
+            "Demodata – inte verklig statistik.",
+            "Demo data – not real statistics.",
+        ),
+        "bulk_caption": ("Filer i version {version}", "Files of version {version}"),
+        "bulk_col_file": ("Fil", "File"),
+        "bulk_col_rows": ("Rader", "Rows"),
+        "bulk_col_size": ("Storlek", "Size"),
+        "bulk_versions": ("Versioner som finns kvar", "Versions kept"),
+        "bulk_version_link": ("Version {version} (manifest)", "Version {version} (manifest)"),
+        "bulk_none": ("Ingen version är publicerad än.", "No version is published yet."),
         # Lämna filer (pages/upload.py, views/upload_state.py)
         "up_heading": ("Lämna filer", "Send files"),
         "up_sign_in_first": ("Logga in för att lämna filer.", "Sign in to send files."),
@@ -1530,6 +1607,62 @@ STRINGS: dict[str, Text] = {
             "Key figures, all of Sweden, funding years {period}",
         ),
         "fund_rejected_count": ("Avslagna ansökningar (beviljat 0 kr)", "Applications refused"),
+        # -- the Kolada-shaped API (dashboard/api/, docs/api.md): what a value is, per kind --
+        "api_group_reporting": ("Rapportering", "Reporting"),
+        "api_group_coverage": ("Brottsförebyggande struktur", "Crime-prevention structure"),
+        "api_group_funds": ("Utvecklingsmedel", "Development grants"),
+        "api_unit_yes_no": (
+            "1 = ja, 0 = nej; för län, riket och grupper procent",
+            "1 = yes, 0 = no; for counties, Sweden and groups per cent",
+        ),
+        "api_unit_fte": ("årsarbetare", "full-time equivalents"),
+        "api_unit_count": ("antal", "count"),
+        "api_unit_sek": ("kr", "SEK"),
+        "api_note_received": (
+            "Per kommun 1 när en aktuell rapport finns, annars 0. För län, riket och "
+            "kommungrupper andelen av kommunerna som har rapporterat, i procent; count är "
+            "antalet kommuner.",
+            "Per municipality 1 when a current report exists, else 0. For counties, Sweden and "
+            "municipality groups the share of the municipalities that reported, per cent; count "
+            "is the number of municipalities.",
+        ),
+        "api_note_yes_no": (
+            "Per kommun 1 för ja och 0 för nej; utan uppgift inget värde och status ”{status}”, "
+            "aldrig 0. För län, riket och kommungrupper andelen ja i procent av de kommuner som "
+            "lämnat uppgiften; count är antalet sådana kommuner.",
+            "Per municipality 1 for yes and 0 for no; without the information no value and "
+            "status “{status}”, never 0. For counties, Sweden and municipality groups the share "
+            "of yes, per cent, of the municipalities that gave the information; count is their "
+            "number.",
+        ),
+        "api_note_mean": (
+            "Utan uppgift inget värde och status ”{status}”. För län, riket och kommungrupper "
+            "medelvärdet över de kommuner som lämnat uppgiften; count är antalet sådana kommuner.",
+            "Without the information no value and status “{status}”. For counties, Sweden and "
+            "municipality groups the mean over the municipalities that gave it; count is their "
+            "number.",
+        ),
+        "api_note_grants": (
+            "För län, polisregioner och riket summan för kommunerna plus bidragen på länsnivå, "
+            "för SKR:s kommungrupper summan för kommunerna; count är antalet kommuner.",
+            "For counties, police regions and Sweden the municipalities' sum plus the "
+            "county-level grants, for SKR's municipality groups the municipalities' sum; count "
+            "is the number of municipalities.",
+        ),
+        "api_note_spent": (
+            "Utan rapport inget värde och status ”{status}”. För län, riket och kommungrupper "
+            "summan över de kommuner som rapporterat; count är antalet sådana kommuner.",
+            "Without a report no value and status “{status}”. For counties, Sweden and "
+            "municipality groups the sum over the municipalities that reported; count is their "
+            "number.",
+        ),
+        "api_note_per_inhabitant": (
+            "Beloppet delat med folkmängden i referenstabellen (för län, riket och "
+            "kommungrupper hela områdets folkmängd).",
+            "The amount divided by the population in the reference table (for counties, Sweden "
+            "and municipality groups the whole area's population).",
+        ),
+        "api_note_source": ("Källa: {source}.", "Source: {source}."),
     }.items()
 }
 
@@ -1542,7 +1675,8 @@ def t(key: str, lang: Lang = DEFAULT_LANG, **fmt: object) -> str:
 
 def figure(key: str) -> Indicator:
     """The indicator, measure, fund figure or review flag called ``key`` (KeyError if none)."""
-    for table in (INDICATORS, MEASURES, FUND_MEASURES, FUND_FLAGS, COMPARE_MEASURES, DQ_MEASURES):
+    tables = (INDICATORS, MEASURES, FUND_MEASURES, FUND_FLAGS, COMPARE_MEASURES, DQ_MEASURES)
+    for table in (*tables, API_MEASURES):
         if key in table:
             return table[key]
     raise KeyError(key)

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 import flask
-from flask_wtf.csrf import CSRFError, validate_csrf
+from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from wtforms import ValidationError
 
@@ -125,6 +125,16 @@ class UploadRequest(flask.Request):
         parts.append(part)
         return part
 
+    def make_form_data_parser(self):
+        parser = super().make_form_data_parser()
+        if self.path == UPLOAD_PATH:
+            # A body that ends before its closing boundary (the sender went away) is an error,
+            # not an empty form: werkzeug's parser is silent by default, and under gunicorn the
+            # stream simply ends (no ClientDisconnected), so the cut-off upload would be
+            # answered "no files" and never recorded.
+            parser.silent = False
+        return parser
+
 
 def upload_dir() -> Path:
     return flask.current_app.extensions[UPLOAD_DIR_KEY]
@@ -136,6 +146,19 @@ def install(server: flask.Flask, directory: str | os.PathLike[str] | None = None
     server.add_url_rule(UPLOAD_PATH, "upload", receive, methods=["POST"])
     server.add_url_rule(UPLOAD_PATH, "upload_list", list_own, methods=["GET", "HEAD"])
     server.add_url_rule(UPLOAD_PATH + "/<job_id>", "upload_job", show_job, methods=["GET", "HEAD"])
+
+    @server.before_request
+    def csrf_token_in_session():
+        # The upload form's CSRF token is drawn by the page router's callback, while the shell's
+        # callback runs at the same time. Every answer re-sends the (permanent) session cookie,
+        # so a token first put into the session there is lost whenever the parallel answer,
+        # made from the cookie of before, arrives last: the upload is then refused ("The CSRF
+        # session token is missing"). The session gets its token on its first request instead
+        # (after sign-in, the page the browser is sent to), before any callback runs.
+        account = auth.current_account()
+        if access.can_upload(account) and not auth.signed_in_by_token():
+            generate_csrf()
+        return None
 
     @server.teardown_request
     def remove_parts(_exc):
@@ -186,12 +209,15 @@ def receive():
             validate_csrf(request.headers.get("X-CSRFToken") or request.form.get("csrf_token"))
         except (CSRFError, ValidationError) as exc:
             return _answer(400, error=f"ogiltig eller saknad CSRF-token ({exc})")
+        except ValueError:  # the token was looked for in a body that ended early
+            _log_refused(account, "disconnected", None)
+            return _answer(400, error="inlämningen avbröts innan hela filen kommit fram")
     try:
         files = request.files.getlist(FIELD)
     except RequestEntityTooLarge:
         _log_refused(account, "too_large_body", None)
         return _answer(413, error=f"inlämningen är större än {MAX_BODY // MB} MB")
-    except ClientDisconnected:
+    except (ClientDisconnected, ValueError):  # ValueError: the multipart body ended early
         _log_refused(account, "disconnected", None)
         return _answer(400, error="inlämningen avbröts innan hela filen kommit fram")
     if not files:

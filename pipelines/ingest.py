@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from pipelines import archive, publish, reference
+from pipelines import archive, export, publish, reference
 from pipelines.contract import MAX_FILE_BYTES, SCHEMA_VERSION
 from pipelines.issues import Issue, IssueLog, Location
 from pipelines.load import (
@@ -382,6 +382,7 @@ def ingest_locked(
         summary = file_summaries(con, run_ids)
     finally:
         con.close()
+    export.write_exports(tmp, warehouse, number)
     archive.make_durable()
     publish.publish(warehouse, number, tmp)
     write_rejection_notes(warehouse, submissions)

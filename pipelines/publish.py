@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipelines.archive import fsync_dir
+from pipelines.export import prune_exports
 
 CURRENT = "current.duckdb"
 KEEP_VERSIONS = 3
@@ -108,3 +109,4 @@ def prune(directory: Path, keep: int = KEEP_VERSIONS) -> None:
     for number in versions(directory)[:-keep]:
         if number != current:
             (directory / f"warehouse-{number}.duckdb").unlink(missing_ok=True)
+    prune_exports(directory, set(versions(directory)))
