@@ -10,12 +10,12 @@ PORT ?= 8050
 DEMO_REJECTED := import json, sys; c = json.load(sys.stdin)["counts"]; r, p = c.get("rejected", 0), c.get("partially_loaded", 0); print(f"{r} files rejected and {p} partly loaded") if r + p else sys.exit(1)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-python setup-browser setup-geo run demo accounts ingest serve test test-fast test-browser lint format bench plotly-bundle clean
+.PHONY: help setup setup-python setup-browser setup-haproxy setup-geo serve-cluster run demo accounts ingest serve test test-fast test-browser lint format bench plotly-bundle clean
 
 help: ## List every target with what it does
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
 
-setup: setup-python setup-browser setup-geo ## Install everything (venv from the lock file, Chromium, boundary files); safe to run twice
+setup: setup-python setup-browser setup-haproxy setup-geo ## Install everything (venv from the lock file, Chromium, haproxy, boundary files); safe to run twice
 
 setup-python: ## Create .venv and install the locked Python packages
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -26,6 +26,11 @@ setup-browser: ## Install Debian's chromium and chromium-driver for the browser 
 	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then echo "chromium: already installed"; \
 	else SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; fi
+
+setup-haproxy: ## Install Debian's haproxy for the reference cluster and its tests (needs root or sudo)
+	@if command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ]; then echo "haproxy: already installed"; \
+	else SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq haproxy >/dev/null; fi
 
 setup-geo: ## Copy the boundary GeoJSON from ../shared/reference/geo into data/geo when it exists
 	@if [ -d ../shared/reference/geo ]; then mkdir -p data/geo && cp -u ../shared/reference/geo/*.geojson data/geo/ && echo "geo: copied boundaries to data/geo"; \
@@ -53,6 +58,9 @@ ingest: ## Ingest every file in data/inbox into the warehouse and publish a new 
 serve: ## Serve the dashboard with gunicorn on 127.0.0.1:$(PORT)
 	WAREHOUSE_DIR=$(WAREHOUSE_DIR) PORT=$(PORT) $(PY) -m dashboard
 
+serve-cluster: setup-haproxy ## The reference deployment: haproxy on 127.0.0.1:$(PORT) in front of 2 app servers
+	WAREHOUSE_DIR=$(WAREHOUSE_DIR) $(PY) -m dashboard.cluster --servers 2 --port $(PORT)
+
 test: setup ## Install everything and run lint plus the whole test suite
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -74,6 +82,7 @@ format: ## Format and autofix with ruff
 
 bench: setup-python ## Print ingest and dashboard timings at 1x and 10x data
 	$(PY) -m pipelines.bench
+	$(PY) -m dashboard.loadtest --users 20 --seconds 60 --workers 2
 
 plotly-bundle: ## Rebuild dashboard/vendor/plotly/plotly-partial.min.js (needs Node.js and the npm registry)
 	cd dashboard/vendor/plotly && npm ci --no-audit --no-fund --ignore-scripts && npm run build

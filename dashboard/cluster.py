@@ -1,0 +1,151 @@
+"""The reference deployment, on one machine: haproxy in front of several app servers.
+
+``python -m dashboard.cluster --servers 2 --port 8050`` (``make serve-cluster``) starts N copies of
+the app (``python -m dashboard``: gunicorn, on ports after ``--port``), all reading the same
+warehouse directory, accounts file, audit log and upload directory, and haproxy (Debian's
+package) on ``--port`` in front of them, with the config from ``deploy/haproxy.cfg.template``.
+It runs until interrupted and stops them all. The app trusts one proxy hop
+(``BF_TRUSTED_PROXIES=1``), so the sign-in throttling sees the reader's address, not haproxy's.
+
+``Cluster`` is the same as a context manager, for the tests and the load test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from dashboard.bench import ROOT, Server, free_port, http_get
+
+TEMPLATE = ROOT / "deploy" / "haproxy.cfg.template"
+
+
+def haproxy_binary() -> str:
+    found = shutil.which("haproxy") or (
+        "/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None
+    )
+    if not found:
+        raise RuntimeError("haproxy is not installed: run `make setup-haproxy` (Debian's package)")
+    return found
+
+
+def haproxy_config(port: int, backends: list[int]) -> str:
+    servers = "\n".join(
+        f"    server app{i} 127.0.0.1:{p} check cookie app{i}" for i, p in enumerate(backends, 1)
+    )
+    return TEMPLATE.read_text("utf-8").format(
+        n=len(backends), bind=f"127.0.0.1:{port}", servers=servers
+    )
+
+
+class Cluster:
+    """N app servers over one warehouse directory behind haproxy on ``port``."""
+
+    def __init__(
+        self,
+        warehouse: Path,
+        work: Path,
+        *,
+        servers: int = 2,
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+        workers: int = 2,
+    ) -> None:
+        self.warehouse = Path(warehouse)
+        self.work = Path(work)
+        self.port = port or free_port()
+        self.env = {**(env or {}), "BF_TRUSTED_PROXIES": "1", "WEB_CONCURRENCY": str(workers)}
+        self.servers = [
+            Server(self.warehouse, self.work / f"app{i}.log", env=self.env)
+            for i in range(1, servers + 1)
+        ]
+        self.haproxy: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 60) -> Cluster:
+        self.work.mkdir(parents=True, exist_ok=True)
+        try:
+            for server in self.servers:
+                server.start(timeout)
+            config = self.work / "haproxy.cfg"
+            config.write_text(haproxy_config(self.port, [s.port for s in self.servers]), "utf-8")
+            self._log = (self.work / "haproxy.log").open("wb")
+            self.haproxy = subprocess.Popen(
+                [haproxy_binary(), "-W", "-db", "-f", str(config)],
+                stdout=self._log,
+                stderr=subprocess.STDOUT,
+            )
+            self._wait(timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.haproxy.poll() is not None:
+                raise RuntimeError(
+                    "haproxy exited: " + (self.work / "haproxy.log").read_text(errors="replace")
+                )
+            try:
+                if http_get(self.url + "/healthz")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"haproxy did not answer on {self.url} within {timeout} s")
+
+    def stop(self) -> None:
+        if self.haproxy is not None and self.haproxy.poll() is None:
+            self.haproxy.send_signal(signal.SIGTERM)
+            try:
+                self.haproxy.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.haproxy.kill()
+                self.haproxy.wait()
+        if getattr(self, "_log", None):
+            self._log.close()
+        for server in self.servers:
+            server.stop()
+
+    def __enter__(self) -> Cluster:
+        return self.start()
+
+    def __exit__(self, *_exc) -> None:
+        self.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--servers", type=int, default=2, help="app servers (default 2)")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8050))
+    parser.add_argument(
+        "--warehouse", type=Path, default=Path(os.environ.get("WAREHOUSE_DIR") or "data/warehouse")
+    )
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bf-cluster-"))
+    cluster = Cluster(args.warehouse.resolve(), work, servers=args.servers, port=args.port)
+    cluster.start()
+    ports = ", ".join(str(s.port) for s in cluster.servers)
+    print(
+        f"haproxy on {cluster.url} in front of {args.servers} app servers (ports {ports}), "
+        f"warehouse {args.warehouse}; logs in {work}. Ctrl-C stops them all.",
+        flush=True,
+    )
+    try:
+        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    finally:
+        cluster.stop()
+
+
+if __name__ == "__main__":
+    main()
