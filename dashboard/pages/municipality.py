@@ -61,6 +61,7 @@ def _tables(wh: data.Warehouse, code: str, year: int, lang: Lang) -> dict:
     history = data.municipality_history(wh, code)
     row = view.year_row(history, year)
     hidden = not access.can_see_submissions(auth.current_account(), code)
+    submissions = data.municipality_submissions(wh, code)
     tables = {
         "status": view.status_table(history, lang),
         "promises": view.promises_table(data.promises(wh, code, year), year, lang),
@@ -68,7 +69,7 @@ def _tables(wh: data.Warehouse, code: str, year: int, lang: Lang) -> dict:
         "grants": view.grants_table(data.grants(wh, code, year), year, lang),
         # who sent what, and why it was rejected: only for the accounts access.py allows
         "submissions": dq_view.submission_history(
-            data.municipality_submissions(wh, code).head(0 if hidden else None), lang
+            submissions.head(0) if hidden else submissions, lang
         ),
     }
     if row is not None:
