@@ -41,7 +41,7 @@ import dash
 import flask
 from markupsafe import escape
 
-from dashboard import auth
+from dashboard import audit, auth
 from dashboard.users import Account
 
 OPEN = "open"
@@ -212,10 +212,10 @@ def callback_need(body: object, callback_map: dict, page_paths: dict[str, str]) 
     if not isinstance(body.get("outputs", {}), dict | list):
         raise BadCallback("'outputs' is not an object or a list")
     if "_pages_content.children" in output:
-        pathname = _input_value(body.get("inputs", []), "_pages_location", "pathname")
-        if not isinstance(pathname, str):
+        pathname = _input_value(body.get("inputs", [])[:1], "_pages_location", "pathname")
+        if not isinstance(pathname, str) or not pathname.startswith("/"):
             raise BadCallback("the page router needs a pathname")
-        return PAGE_NEEDS.get(pathname.rstrip("/") or "/", PUBLISHED)
+        return PAGE_NEEDS.get("/" + pathname.strip("/"), PUBLISHED)
     function = callback_map[output].get("callback")
     module = getattr(getattr(function, "__wrapped__", function), "__module__", "") or ""
     path = page_paths.get(module)
@@ -358,6 +358,15 @@ def install(
         user = auth.current_account()
         if satisfies(need, user, is_public()):
             return None
+        if request.method == "POST" and request.path.startswith("/api/inlamning"):
+            # a refused attempt to send files is part of the record as much as a sent file
+            audit.record(
+                auth.audit_path(),
+                "upload_refused",
+                user=user.name if user else None,
+                reason="not_signed_in" if user is None else "role",
+                address=request.remote_addr,
+            )
         if user is None:
             if request.method in READ and not _wants_json():
                 target = request.full_path.rstrip("?")

@@ -147,18 +147,25 @@ def install(server: flask.Flask, directory: str | os.PathLike[str] | None = None
     server.add_url_rule(UPLOAD_PATH, "upload_list", list_own, methods=["GET", "HEAD"])
     server.add_url_rule(UPLOAD_PATH + "/<job_id>", "upload_job", show_job, methods=["GET", "HEAD"])
 
-    @server.before_request
-    def csrf_token_in_session():
+    @server.after_request
+    def csrf_token_in_session(response: flask.Response) -> flask.Response:
         # The upload form's CSRF token is drawn by the page router's callback, while the shell's
         # callback runs at the same time. Every answer re-sends the (permanent) session cookie,
         # so a token first put into the session there is lost whenever the parallel answer,
         # made from the cookie of before, arrives last: the upload is then refused ("The CSRF
-        # session token is missing"). The session gets its token on its first request instead
-        # (after sign-in, the page the browser is sent to), before any callback runs.
-        account = auth.current_account()
-        if access.can_upload(account) and not auth.signed_in_by_token():
+        # session token is missing"). So a signed-in uploader's session gets its token with the
+        # first answer that lacks one: the sign-in's own, before any callback runs.
+        field = flask.current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        if (
+            field not in flask.session
+            and access.can_upload(auth.current_account())
+            and not auth.signed_in_by_token()
+        ):
+            # The sign-in form's token (of the session cleared at sign-in) is cached in `g`,
+            # where generate_csrf would find it and put nothing into the new session.
+            flask.g.pop(field, None)
             generate_csrf()
-        return None
+        return response
 
     @server.teardown_request
     def remove_parts(_exc):
@@ -208,7 +215,12 @@ def receive():
         try:
             validate_csrf(request.headers.get("X-CSRFToken") or request.form.get("csrf_token"))
         except (CSRFError, ValidationError) as exc:
-            return _answer(400, error=f"ogiltig eller saknad CSRF-token ({exc})")
+            _log_refused(account, "csrf", None)
+            return _answer(
+                400,
+                error="formulärets säkerhetsnyckel (CSRF) saknas eller har gått ut: ladda om "
+                f"sidan och skicka igen ({type(exc).__name__})",
+            )
         except ValueError:  # the token was looked for in a body that ended early
             _log_refused(account, "disconnected", None)
             return _answer(400, error="inlämningen avbröts innan hela filen kommit fram")
@@ -221,6 +233,7 @@ def receive():
         _log_refused(account, "disconnected", None)
         return _answer(400, error="inlämningen avbröts innan hela filen kommit fram")
     if not files:
+        _log_refused(account, "no_files", None)
         return _answer(
             400, error=f"inga filer: skicka en eller flera delar med namnet '{FIELD}' (multipart)"
         )

@@ -35,8 +35,24 @@ dash.register_page(
 )
 
 
-def layout(lang=None, **_query):
-    lang = lang_or_default(lang)
+def skeleton() -> html.Div:
+    """Every id this page's callbacks use, without data (see ``overview.skeleton``): Dash's
+    validation layout is drawn without a language and without an account, and the renderer
+    logs "ID not found in layout" for every id of a callback missing from it."""
+    return html.Div(
+        [
+            html.Div(id="up-status"),
+            dcc.Store(id="up-job"),
+            dcc.Interval(id="up-poll", disabled=True),
+            html.Div(id="up-outcome"),
+        ]
+    )
+
+
+def layout(**query):
+    if "lang" not in query:
+        return skeleton()
+    lang = lang_or_default(query.get("lang"))
     account = auth.current_account()
     if account is None:  # access.py sends the public to the sign-in page; this is the fallback
         return html.P(t("up_sign_in_first", lang))
