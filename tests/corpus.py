@@ -527,3 +527,64 @@ def files_of_year(
         if named_year == year or (named_year is None and received.year == year + 1):
             out[entry["name"]] = {"code": code, "fate": entry["expected"], "kind": entry["kind"]}
     return out
+
+
+# --- one report's figures and the register's totals (INDICATORS.md, "Per municipality") ---------
+
+
+def report_figures(facts: dict, year: int) -> dict:
+    """The figures of one current report (``current_reports``' facts) for ``year``, named as the
+    marts name them: the yes/no figures as booleans (``has_coordinator`` None where the FTE is
+    left out), ``coordinator_fte`` (None when left out), ``promises_count`` and ``spent_sek``."""
+    fte = facts["coordinator_fte"]
+    in_force = (
+        facts["agreement"]
+        and facts["valid_from"] <= date(year, 12, 31)
+        and facts["valid_to"] >= date(year, 1, 1)
+    )
+    return {
+        "has_council": facts["council"],
+        "has_coordinator": None if fte is None else fte > 0,
+        "has_situation_report": facts["situation_report"],
+        "has_action_plan": facts["action_plan"],
+        "has_agreement_in_force": bool(in_force),
+        "has_promises": facts["promises"] > 0,
+        "meets_legal_requirements": facts["council"]
+        and facts["situation_report"]
+        and facts["action_plan"],
+        "uses_est": "est" in facts["models"],
+        "uses_sspf": "sspf" in facts["models"],
+        "coordinator_fte": fte,
+        "promises_count": facts["promises"],
+        "spent_sek": facts["spent"],
+    }
+
+
+def grant_totals(rows: dict[str, dict]) -> tuple[dict, dict]:
+    """``register_rows``' amounts summed: ``(municipal, county_level)``, the first keyed by
+    (municipality code, funding year), the second (grants to no municipality) by (county code,
+    funding year); each value {"applied", "granted", "paid"} in SEK."""
+    municipal: dict[tuple[str, int], dict] = defaultdict(
+        lambda: {"applied": 0.0, "granted": 0.0, "paid": 0.0}
+    )
+    county_level: dict[tuple[str, int], dict] = defaultdict(
+        lambda: {"applied": 0.0, "granted": 0.0, "paid": 0.0}
+    )
+    for row in rows.values():
+        if row["municipality_code"] is None:
+            key, table = (row["county_code"], row["funding_year"]), county_level
+        else:
+            key, table = (row["municipality_code"], row["funding_year"]), municipal
+        for amount in ("applied", "granted", "paid"):
+            table[key][amount] += row[amount]
+    return dict(municipal), dict(county_level)
+
+
+def late_report(facts: dict, year: int, received: datetime) -> bool:
+    """Whether a current report (``current_reports``' facts) counts as late: its submitted_at,
+    or the receipt time (``received``, naive UTC) when it has none or gives one more than a day
+    after receipt, at or after the deadline of ``year``."""
+    submitted = facts["submitted_at"] or received
+    if submitted > received + FUTURE_TOLERANCE:
+        submitted = received
+    return submitted >= deadline(year)

@@ -1,0 +1,54 @@
+"""A read API in Kolada's shape: the dashboard's figures for clients that know api.kolada.se.
+
+Municipal analysts read key figures from Kolada with clients they already have (rKolada,
+koladapy, Excel's "From Web"); given this app's base URL instead, the same clients read the
+figures published here. ``install(server)`` registers:
+
+- ``/api/v3/...`` and ``/api/v2/...``: the routes of ``kolada.py`` (metadata and data);
+- ``/api/openapi.json``: their description (``openapi.py``);
+- CORS on all of them, so a page on another site may read them (GET only, no cookies).
+
+``catalogue.py`` holds the KPI table (ids that never change) and the place ids; ``values.py``
+turns the warehouse's rows into Kolada's objects. Who may read is ``dashboard.access``'s
+decision, as for every request. Nothing is read at import.
+"""
+
+from __future__ import annotations
+
+import flask
+
+from dashboard.api import kolada, openapi
+
+PREFIXES = tuple(f"/api/{version}/" for version in kolada.VERSIONS)
+OPENAPI_PATH = "/api/openapi.json"
+
+
+def install(server: flask.Flask) -> None:
+    kolada.install(server)
+    server.add_url_rule(OPENAPI_PATH, "kolada_openapi", describe)
+    server.after_request(cors)
+
+
+def describe() -> flask.Response:
+    response = flask.jsonify(openapi.spec(flask.request.url_root))
+    response.headers["Cache-Control"] = kolada.CACHE_CONTROL
+    return response
+
+
+def cors(response: flask.Response) -> flask.Response:
+    """Anyone's page may read the API (the statistics are public; a token, not a cookie, is how
+    a closed instance is read, and ``*`` never sends cookies)."""
+    path = flask.request.path
+    if path.startswith(PREFIXES) or path == OPENAPI_PATH:
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Expose-Headers"] = (
+            "ETag, Last-Modified, X-Warehouse-Version"
+        )
+        if flask.request.method == "OPTIONS":
+            # The preflight of a GET that carries a token or a conditional header.
+            response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = (
+                "Authorization, If-None-Match, If-Modified-Since"
+            )
+            response.headers["Access-Control-Max-Age"] = "86400"
+    return response
