@@ -41,7 +41,7 @@ import dash
 import flask
 from markupsafe import escape
 
-from dashboard import audit, auth
+from dashboard import audit, auth, callback_body
 from dashboard.users import Account
 
 OPEN = "open"
@@ -205,12 +205,10 @@ def callback_need(body: object, callback_map: dict, page_paths: dict[str, str]) 
     output = body.get("output")
     if not isinstance(output, str) or output not in callback_map:
         raise BadCallback("the body names no callback of this app")
-    for key in ("inputs", "state"):
-        value = body.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(i, dict | list) for i in value):
-            raise BadCallback(f"'{key}' is not a list of inputs")
-    if not isinstance(body.get("outputs", {}), dict | list):
-        raise BadCallback("'outputs' is not an object or a list")
+    try:
+        callback_body.check(body, callback_map[output])
+    except callback_body.BadBody as exc:
+        raise BadCallback(str(exc)) from None
     if "_pages_content.children" in output:
         pathname = _input_value(body.get("inputs", [])[:1], "_pages_location", "pathname")
         if not isinstance(pathname, str) or not pathname.startswith("/"):
@@ -342,12 +340,12 @@ def install(
         rule = find_rule(request.path, rules)
         if rule is None:
             return not_found(None)
-        if not rule.exact and getattr(request.url_rule, "rule", _CATCH_ALL) == _CATCH_ALL:
-            return not_found(None)
         if request.method not in rule.methods:
             if request.method == "OPTIONS":
                 return None  # Flask answers OPTIONS itself with the allowed methods
             return refuse(405, "metoden är inte tillåten här")
+        if not rule.exact and getattr(request.url_rule, "rule", _CATCH_ALL) == _CATCH_ALL:
+            return not_found(None)
         need = rule.need
         if need == CALLBACK:
             try:

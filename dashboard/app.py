@@ -20,7 +20,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard import access, auth, bulk, compression, context, data, geo, plotly_partial, upload
 from dashboard.api import install as install_api
-from dashboard.components import shell
+from dashboard.components import shell, table
 from dashboard.i18n import lang_or_default, t
 
 HERE = Path(__file__).resolve().parent
@@ -133,6 +133,7 @@ def create_app(
         return response
 
     _shell_callbacks(app)
+    table.register(app)
     # The CSP allows exactly the inline scripts Dash writes into the index.
     access.install(
         server,

@@ -127,14 +127,7 @@ def bulk_file(version: int, name: str):
 
 def definitions():
     """Every figure the dashboard and the exports show: label, definition and source."""
-    tables = {
-        "indicators": i18n.INDICATORS,
-        "measures": i18n.MEASURES,
-        "fund_measures": i18n.FUND_MEASURES,
-        "fund_flags": i18n.FUND_FLAGS,
-        "compare_measures": i18n.COMPARE_MEASURES,
-        "data_quality": i18n.DQ_MEASURES,
-    }
+    tables = i18n.definition_tables()
     body = {
         name: [
             {

@@ -1673,10 +1673,22 @@ def t(key: str, lang: Lang = DEFAULT_LANG, **fmt: object) -> str:
     return text.format(**fmt) if fmt else text
 
 
+def definition_tables() -> dict[str, dict[str, Indicator]]:
+    """Every table of figures by a name for it (the definitions the open data publishes)."""
+    return {
+        "indicators": INDICATORS,
+        "measures": MEASURES,
+        "fund_measures": FUND_MEASURES,
+        "fund_flags": FUND_FLAGS,
+        "compare_measures": COMPARE_MEASURES,
+        "data_quality": DQ_MEASURES,
+        "api_measures": API_MEASURES,
+    }
+
+
 def figure(key: str) -> Indicator:
     """The indicator, measure, fund figure or review flag called ``key`` (KeyError if none)."""
-    tables = (INDICATORS, MEASURES, FUND_MEASURES, FUND_FLAGS, COMPARE_MEASURES, DQ_MEASURES)
-    for table in (*tables, API_MEASURES):
+    for table in definition_tables().values():
         if key in table:
             return table[key]
     raise KeyError(key)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import polars as pl
-from dash import MATCH, Input, Output, State, callback, ctx, dcc, html
+from dash import MATCH, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import fmt
 from dashboard.i18n import STATUS_LABELS, Lang, t
@@ -232,22 +232,30 @@ def render_table(table: Table, lang: Lang, page: str) -> html.Div:
     )
 
 
-@callback(
-    Output({"type": "table-body", "page": MATCH, "table": MATCH}, "children"),
-    Output({"type": "table-range", "page": MATCH, "table": MATCH}, "children"),
-    Output({"type": "table-start", "page": MATCH, "table": MATCH}, "data"),
-    Output({"type": "table-prev", "page": MATCH, "table": MATCH}, "disabled"),
-    Output({"type": "table-next", "page": MATCH, "table": MATCH}, "disabled"),
-    Input({"type": "table-prev", "page": MATCH, "table": MATCH}, "n_clicks"),
-    Input({"type": "table-next", "page": MATCH, "table": MATCH}, "n_clicks"),
-    State({"type": "table-rows", "page": MATCH, "table": MATCH}, "data"),
-    State({"type": "table-start", "page": MATCH, "table": MATCH}, "data"),
-    prevent_initial_call=True,
-)
+def register(app) -> None:
+    """The paging callback, on ``app`` itself: registered with ``dash.callback`` at import, it
+    would go to the first app created in the process only (tests create several)."""
+    app.callback(
+        Output({"type": "table-body", "page": MATCH, "table": MATCH}, "children"),
+        Output({"type": "table-range", "page": MATCH, "table": MATCH}, "children"),
+        Output({"type": "table-start", "page": MATCH, "table": MATCH}, "data"),
+        Output({"type": "table-prev", "page": MATCH, "table": MATCH}, "disabled"),
+        Output({"type": "table-next", "page": MATCH, "table": MATCH}, "disabled"),
+        Input({"type": "table-prev", "page": MATCH, "table": MATCH}, "n_clicks"),
+        Input({"type": "table-next", "page": MATCH, "table": MATCH}, "n_clicks"),
+        State({"type": "table-rows", "page": MATCH, "table": MATCH}, "data"),
+        State({"type": "table-start", "page": MATCH, "table": MATCH}, "data"),
+        prevent_initial_call=True,
+    )(turn_page)
+
+
 def turn_page(_prev, _next, cells, start):
     """Show the previous or next page of a long table."""
-    step = -PAGE_SIZE if ctx.triggered_id["type"] == "table-prev" else PAGE_SIZE
-    return page_view(cells, start + step)
+    trigger = ctx.triggered_id
+    if not trigger or not isinstance(cells, dict) or "rows" not in cells:
+        return (no_update,) * 5
+    step = -PAGE_SIZE if trigger["type"] == "table-prev" else PAGE_SIZE
+    return page_view(cells, (start or 0) + step)
 
 
 def page_view(cells: dict, start: int) -> tuple:

@@ -315,6 +315,9 @@ def download(clicks, current, lang_value):
     wh = context.warehouse()
     meta = data.meta(wh)
     st = cstate.parse(wh, meta, cstate.as_query(current))
-    table = cstate.Content(wh, meta, st, lang_or_default(lang_value)).table(trigger["table"])
+    try:
+        table = cstate.Content(wh, meta, st, lang_or_default(lang_value)).table(trigger["table"])
+    except KeyError:  # a table this view does not have (a hand-made request)
+        return no_update
     stem = f"jamfor_{table.name}_{st['code']}_{st['year']}_{st['group']}"
     return export.download(table.download_frame, trigger["fmt"], stem)

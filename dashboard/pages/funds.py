@@ -484,7 +484,10 @@ def download(clicks, current, lang_value):
         return no_update
     wh = context.warehouse()
     st = fstate.parse(wh, data.meta(wh), fstate.as_query(current))
-    table = fstate.Content(wh, st, lang_or_default(lang_value)).table(trigger["table"])
+    try:
+        table = fstate.Content(wh, st, lang_or_default(lang_value)).table(trigger["table"])
+    except KeyError:  # a table this view does not have (a hand-made request)
+        return no_update
     stem = f"medel_{table.name}_{st['level']}_{st['from']}-{st['to']}"
     return export.download(table.download_frame, trigger["fmt"], stem)
 

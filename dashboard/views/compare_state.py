@@ -71,16 +71,16 @@ def resolve_picked(wh: data.Warehouse, level: str, text: object) -> tuple[list[s
 
 def as_query(st: dict) -> dict:
     """A state (as the page stores it) as URL parameters, for ``parse`` and for the link."""
+    # .get throughout: a stored state comes back from the browser, and parse() judges it
+    picked = [str(p) for p in (st.get("picked") or []) + (st.get("unknown") or [])]
     return {
-        "niva": None if st["level"] == "kommun" else st["level"],
-        "kod": st["code"],
-        "year": st["year"],
-        "grupp": st["group"],
+        "niva": None if st.get("level") == "kommun" else st.get("level"),
+        "kod": st.get("code"),
+        "year": st.get("year"),
+        "grupp": st.get("group"),
         # the parts that named no place stay in the link, so that it says so again
-        "urval": ",".join([*st["picked"], *st.get("unknown", [])])
-        if st["group"] == "egen"
-        else None,
-        "ind": None if st["indicator"] == DEFAULT_INDICATOR else st["indicator"],
+        "urval": ",".join(picked) if st.get("group") == "egen" else None,
+        "ind": None if st.get("indicator") == DEFAULT_INDICATOR else st.get("indicator"),
     }
 
 

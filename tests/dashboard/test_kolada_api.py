@@ -578,8 +578,9 @@ def test_an_unknown_route_is_404_json(client, url):
 
 def test_only_reading_is_allowed(client):
     answer = client.post("/api/v3/kpi")
-    # the access hook answers a method a route lacks as an unknown address (404), as JSON
-    assert answer.status_code in (404, 405) and answer.is_json
+    # a read-only route answers another method with 405, as JSON
+    assert answer.status_code == 405 and answer.is_json
+    assert client.post("/api/inlamning/someone").status_code == 405
 
 
 # --- CORS, caching, access ------------------------------------------------------------------------
