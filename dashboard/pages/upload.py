@@ -45,6 +45,7 @@ def skeleton() -> html.Div:
             dcc.Store(id="up-job"),
             dcc.Interval(id="up-poll", disabled=True),
             html.Div(id="up-outcome"),
+            html.Section(id="up-jobs"),
         ]
     )
 
@@ -133,26 +134,29 @@ def _audit(account, lang: Lang) -> list:
     Output("up-status", "children"),
     Output("up-outcome", "children"),
     Output("up-poll", "disabled"),
+    Output("up-jobs", "children"),
     Input("up-job", "data"),
     Input("up-poll", "n_intervals"),
     State("lang", "value"),
     prevent_initial_call=True,
 )
 def follow(job_ref, _ticks, lang_value):
-    """The job's progress; once finished, each file's outcome (and the polling stops)."""
+    """The job's progress; once finished, each file's outcome and the list of uploads with it
+    (and the polling stops)."""
     lang = lang_or_default(lang_value)
     if not isinstance(job_ref, dict):
-        return no_update, no_update, True
+        return no_update, no_update, True, no_update
     if job_ref.get("error"):
-        return str(job_ref["error"]), None, True
+        return str(job_ref["error"]), None, True, no_update
+    account = auth.current_account()
     job = uploads.read_job(upload.upload_dir(), str(job_ref.get("id") or ""))
-    if job is None or not access.can_read_job(auth.current_account(), job):
-        return t("up_unknown_job", lang), None, True
+    if job is None or not access.can_read_job(account, job):
+        return t("up_unknown_job", lang), None, True, no_update
     text = view.progress_text(job, lang)
     if not view.finished(job):
-        return text, None, False
+        return text, None, False, no_update
     table = view.outcome_table(job, lang)
-    return text, render_table(table, lang, PAGE), True
+    return text, render_table(table, lang, PAGE), True, _jobs(account, lang)
 
 
 @callback(

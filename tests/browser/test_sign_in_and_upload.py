@@ -173,6 +173,8 @@ def test_sign_in_by_keyboard_then_send_a_report_and_a_wrong_one(
     ((name, outcome, code, year, reasons),) = outcome_rows(page)
     assert (name, outcome, code, year) == ("rapport_0114_2025.json", "Inläst", KOMMUN, "2025")
     assert reasons == ""
+    # the list of the account's uploads has it too, without a reload
+    expect(page.locator("#table-upload-jobs")).to_contain_text("rapport_0114_2025.json")
     assert marts(
         upload_server.warehouse,
         "select status, municipality_code, year from mart_submissions where file_name = ?",
