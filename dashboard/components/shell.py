@@ -162,7 +162,15 @@ def account_link(account, pathname: str | None, lang: Lang) -> html.A:
     Plain links: the sign-in and sign-out pages are served by Flask, not drawn by Dash."""
     if account is None:
         target = quote(pathname or "/", safe="/")
-        return html.A(t("nav_sign_in", lang), href=f"/logga-in?next={target}", className="nav-link")
+        return html.A(
+            t("nav_sign_in", lang),
+            href=f"/logga-in?next={target}",
+            className="nav-link",
+            id="account-action",
+        )
     return html.A(
-        t("nav_sign_out", lang, name=account.name), href="/logga-ut", className="nav-link"
+        t("nav_sign_out", lang, name=account.name),
+        href="/logga-ut",
+        className="nav-link",
+        id="account-action",
     )

@@ -62,3 +62,27 @@ def page(context, browser_log):
     pg = context.new_page()
     browser_log.attach(pg)
     return pg
+
+
+@pytest.fixture(scope="session")
+def viewer_account() -> tuple[str, str]:
+    """A viewer in the served app's accounts file (``BF_USERS_FILE``, set for the test run)."""
+    from dashboard.users import UserStore, users_file_from_env
+
+    store = UserStore(users_file_from_env())
+    name, password = "webblasare", "ett-langt-losenord-for-test"
+    if store.get(name) is None:
+        store.add(name, "viewer", password)
+    return name, password
+
+
+@pytest.fixture
+def viewer_page(server, page, viewer_account):
+    """``page``, signed in as a viewer through the real form (who may see every file and reason)."""
+    name, password = viewer_account
+    page.goto(server.url + "/logga-in")
+    page.fill("#namn", name)
+    page.fill("#losenord", password)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    return page

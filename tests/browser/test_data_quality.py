@@ -254,7 +254,10 @@ def searched_municipality(corpus, files) -> tuple[str, set[str]]:
     return name, per_name[name]
 
 
-def test_a_search_lists_only_that_municipality_s_files(server, page, browser_log, corpus, files):
+def test_a_search_lists_only_that_municipality_s_files(
+    server, viewer_page, browser_log, corpus, files
+):
+    page = viewer_page  # the files and reasons are for accounts that may see them
     name, expected = searched_municipality(corpus, files)
     open_page(page, server.url + f"/datakvalitet?year={YEAR}")
     # Unsearched, every file of the year is listed.
@@ -278,7 +281,8 @@ def test_a_search_lists_only_that_municipality_s_files(server, page, browser_log
 # -- the reasons ----------------------------------------------------------------------------------
 
 
-def test_the_reasons_list_each_rejected_file(server, page, browser_log, corpus, files):
+def test_the_reasons_list_each_rejected_file(server, viewer_page, browser_log, corpus, files):
+    page = viewer_page  # the files and reasons are for accounts that may see them
     year_files = files(YEAR)
     rejected = {n for n, f in year_files.items() if f["fate"] == "rejected"}
     partly = {n for n, f in year_files.items() if f["fate"] == "partially_loaded"}
@@ -374,8 +378,9 @@ def history_case(corpus, case: str) -> str:
 
 @pytest.mark.parametrize("case", ["most-files", "rejected-file"])
 def test_the_kommun_page_lists_every_file_naming_the_municipality(
-    server, page, browser_log, corpus, case
+    server, viewer_page, browser_log, corpus, case
 ):
+    page = viewer_page  # the submission history is for accounts that may see it
     code = history_case(corpus, case)
     fates = {e["name"]: e["expected"] for e in corpus.manifest["files"]}
     expected = {
@@ -398,4 +403,17 @@ def test_the_kommun_page_lists_every_file_naming_the_municipality(
     for row in shown["rows"]:
         reason = row[header.index("Skäl")]
         assert (reason not in ("", DASH)) == (row[header.index("Utfall")] == "Avvisad"), row
+    browser_log.assert_clean()
+
+
+def test_the_public_sees_the_counts_but_not_the_files_or_reasons(server, page, browser_log):
+    open_page(page, server.url + f"/datakvalitet?year={YEAR}")
+    for name in ("files", "reasons"):
+        section = page.locator(f"#dq-{name}-heading").locator("xpath=..")
+        assert "visas bara för inloggade med behörighet" in section.inner_text()
+        assert section.locator("table").count() == 0
+        link = section.get_by_role("link", name="Logga in")
+        assert link.get_attribute("href") == "/logga-in?next=/datakvalitet"
+    # the counts and the chase list stay public
+    assert page.locator(block("chase")).count() == 1
     browser_log.assert_clean()

@@ -149,11 +149,14 @@ def test_the_menu_works_from_the_keyboard(server, phone_page, browser_log):
         assert active["inMenu"], active
         assert page.evaluate("() => document.activeElement.pathname") == path
         assert page.evaluate("() => document.activeElement.getClientRects().length > 0")
-    # after the last link comes the language switch
+    # after the last link come the sign-in link and the language switch
+    page.keyboard.press("Tab")
+    assert page.evaluate(ACTIVE_JS)["id"] == "account-action"
     page.keyboard.press("Tab")
     assert page.evaluate(ACTIVE_JS)["id"] == "lang"
 
     # Escape from inside the menu closes it and gives the focus back to the button.
+    page.keyboard.press("Shift+Tab")
     page.keyboard.press("Shift+Tab")
     assert page.evaluate(ACTIVE_JS)["inMenu"]
     page.keyboard.press("Escape")
@@ -161,17 +164,17 @@ def test_the_menu_works_from_the_keyboard(server, phone_page, browser_log):
     assert not any(menu_state(page)["linksShown"])
     assert page.evaluate(ACTIVE_JS)["id"] == "nav-toggle"
 
-    # Space opens it too; closed, Tab goes from the button straight to the language switch.
+    # Space opens it too; closed, Tab goes from the button straight to the sign-in link.
     page.keyboard.press("Space")
     assert menu_state(page)["expanded"] == "true"
     page.keyboard.press("Escape")
     assert page.evaluate(ACTIVE_JS)["id"] == "nav-toggle"
     page.keyboard.press("Tab")
-    assert page.evaluate(ACTIVE_JS)["id"] == "lang"
+    assert page.evaluate(ACTIVE_JS)["id"] == "account-action"
+    page.keyboard.press("Shift+Tab")
 
     # Following a link: the new page opens, the menu closes and the focus is on the button
     # (not lost to <body> with the hidden link).
-    page.keyboard.press("Shift+Tab")
     page.keyboard.press("Enter")
     target = links[-1]
     for _ in links:
