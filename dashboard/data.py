@@ -20,11 +20,12 @@ import datetime as dt
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import flask
@@ -34,6 +35,7 @@ QUERIES = Path(__file__).parent / "queries"
 CURRENT = "current.duckdb"
 DEFAULT_WAREHOUSE_DIR = "data/warehouse"
 PINNED_KEY = "bf_warehouse_version"
+T = TypeVar("T")
 _VERSION_FILE = re.compile(r"warehouse-(\d+)\.duckdb$")
 
 
@@ -67,6 +69,24 @@ class Warehouse:
         self.directory = Path(directory)
         self._lock = threading.Lock()
         self._cons: dict[str, duckdb.DuckDBPyConnection] = {}
+        self._memo: dict[str, dict[object, object]] = {}
+
+    def memo(self, key: object, compute: Callable[[], T]) -> T:
+        """``compute()`` once per published version and ``key``: a version never changes, so
+        what is read from it (its meta, the API's tables) is read once per process. Callers
+        must not change what they get. Two threads may compute the same value at the same
+        time; the second result is dropped."""
+        path = self.request_path()
+        with self._lock:
+            found = self._memo.get(path, {})
+            if key in found:
+                return found[key]  # type: ignore[return-value]
+        value = compute()
+        with self._lock:
+            self._memo.setdefault(path, {}).setdefault(key, value)
+            for old in list(self._memo)[: -self.KEEP]:
+                del self._memo[old]
+            return self._memo[path][key]  # type: ignore[return-value]
 
     def current_path(self) -> str:
         """The versioned file ``current.duckdb`` points at now."""
@@ -140,7 +160,11 @@ def served_version(wh: Warehouse) -> int | None:
 
 
 def meta(wh: Warehouse) -> Meta:
-    """The warehouse's version, build time, demo flag and year range."""
+    """The warehouse's version, build time, demo flag and year range (read once per version)."""
+    return wh.memo("meta", lambda: _meta(wh))
+
+
+def _meta(wh: Warehouse) -> Meta:
     row = wh.query("meta").row(0, named=True)
     return Meta(
         version=int(row["version"]),

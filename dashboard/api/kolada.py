@@ -214,7 +214,9 @@ def _answer(
 @_json_errors
 def kpi(version: str, ids: str | None = None):
     def items(wh, meta):
-        register_last = max(data.fund_years(wh), default=meta.last_year)
+        register_last = wh.memo(
+            "api.register_last", lambda: max(data.fund_years(wh), default=meta.last_year)
+        )
         return _title_filter(_id_filter(values.kpis(meta, register_last), ids))
 
     return _answer(version, items)

@@ -36,6 +36,11 @@ class Places:
 
 
 def places(wh: data.Warehouse) -> Places:
+    """The places and groups of the request's version (made once per version)."""
+    return wh.memo("api.places", lambda: _places(wh))
+
+
+def _places(wh: data.Warehouse) -> Places:
     rows = data.api_places(wh).to_dicts()
     municipalities = [
         {"id": r["municipality_code"], "title": r["municipality_name"], "type": "K"} for r in rows
@@ -152,6 +157,36 @@ def _region_value(kpi: cat.Kpi, row: dict) -> tuple[float | None, int, str]:
     return float(value), n, ""
 
 
+def _in(row: dict, years: set[int] | None) -> bool:
+    return years is None or row["year"] in years
+
+
+def _municipality_rows(wh: data.Warehouse) -> dict[str, list[dict]]:
+    """Every municipality's rows by code, in year order: read once per version (2,900 rows for
+    ten years), so that a data request is a lookup, not a query."""
+
+    def read() -> dict[str, list[dict]]:
+        out: dict[str, list[dict]] = defaultdict(list)
+        for row in data.api_municipality_values(wh, None, None).to_dicts():
+            out[row["municipality_code"]].append(row)
+        return dict(out)
+
+    return wh.memo("api.municipality_rows", read)
+
+
+def _region_rows(wh: data.Warehouse) -> dict[tuple[str, str], list[dict]]:
+    """Every county's, police region's, SKR group's and the nation's rows, read once per
+    version (the query that makes them aggregates every municipality)."""
+
+    def read() -> dict[tuple[str, str], list[dict]]:
+        out: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        for row in data.api_region_values(wh, None).to_dicts():
+            out[(row["level"], row["region_code"])].append(row)
+        return dict(out)
+
+    return wh.memo("api.region_rows", read)
+
+
 def data_values(
     wh: data.Warehouse,
     where: Places,
@@ -168,13 +203,16 @@ def data_values(
     regions = [i for i in wanted if i in where.regions]
     by_code: dict[str, list[dict]] = defaultdict(list)
     by_region: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    wanted_years = None if years is None else set(years)
     if codes:
-        asked = codes if ids is not None else None
-        for row in data.api_municipality_values(wh, asked, years).to_dicts():
-            by_code[row["municipality_code"]].append(row)
+        every = _municipality_rows(wh)
+        for code in codes:
+            by_code[code] = [r for r in every.get(code, ()) if _in(r, wanted_years)]
     if regions:
-        for row in data.api_region_values(wh, years).to_dicts():
-            by_region[(row["level"], row["region_code"])].append(row)
+        every = _region_rows(wh)
+        for place in regions:
+            key = where.regions[place]
+            by_region[key] = [r for r in every.get(key, ()) if _in(r, wanted_years)]
     out = []
     for kpi in kpis:
         for place in wanted:
