@@ -71,6 +71,8 @@ class Warehouse:
         self._cons: dict[str, duckdb.DuckDBPyConnection] = {}
         self._memo: dict[str, dict[object, object]] = {}
 
+    MEMO_ENTRIES = 256  # per version: the oldest entries go first beyond this
+
     def memo(self, key: object, compute: Callable[[], T]) -> T:
         """``compute()`` once per published version and ``key``: a version never changes, so
         what is read from it (its meta, the API's tables) is read once per process. Callers
@@ -83,10 +85,14 @@ class Warehouse:
                 return found[key]  # type: ignore[return-value]
         value = compute()
         with self._lock:
-            self._memo.setdefault(path, {}).setdefault(key, value)
+            entries = self._memo.setdefault(path, {})
+            entries.setdefault(key, value)
+            found = entries[key]
+            while len(entries) > self.MEMO_ENTRIES:
+                del entries[next(iter(entries))]
             for old in list(self._memo)[: -self.KEEP]:
                 del self._memo[old]
-            return self._memo[path][key]  # type: ignore[return-value]
+            return found  # type: ignore[return-value]
 
     def current_path(self) -> str:
         """The versioned file ``current.duckdb`` points at now."""
@@ -127,9 +133,19 @@ class Warehouse:
             cur.close()
 
     def query(self, name: str, **params: object) -> pl.DataFrame:
-        """Run ``queries/<name>.sql`` with named parameters and return a Polars frame."""
+        """``queries/<name>.sql`` with named parameters, as a Polars frame. A version never
+        changes, so the same query with the same parameters is run once per version and
+        process (no query reads the clock); Polars frames are not changed in place."""
+        key = ("query", name, tuple(sorted((k, _frozen(v)) for k, v in params.items())))
+        return self.memo(key, lambda: self._run(name, params))
+
+    def _run(self, name: str, params: dict) -> pl.DataFrame:
         with self.cursor() as cur:
             return cur.sql(sql(name), params=params or None).pl()
+
+
+def _frozen(value: object) -> object:
+    return tuple(value) if isinstance(value, list) else value
 
 
 @dataclass(frozen=True)
