@@ -1,9 +1,11 @@
 """The reference deployment, on one machine: haproxy in front of several app servers.
 
-``python -m dashboard.cluster --servers 2 --port 8050`` (``make serve-cluster``) starts N copies of
-the app (``python -m dashboard``: gunicorn, on ports after ``--port``), all reading the same
+``python -m dashboard.cluster --servers 2 --api-servers 1 --port 8050`` (``make serve-cluster``)
+starts copies of the app (``python -m dashboard``: gunicorn, on free ports), all reading the same
 warehouse directory, accounts file, audit log and upload directory, and haproxy (Debian's
-package) on ``--port`` in front of them, with the config from ``deploy/haproxy.cfg.template``.
+package) on ``--port`` in front of them, with the config from ``deploy/haproxy.cfg.template``:
+the open data (``/api/v3/``, ``/api/v2/``, ``/data/``) goes to a pool of its own, so that its
+many cheap reads never wait behind the dashboard's heavy callbacks in one worker.
 It runs until interrupted and stops them all. The app trusts one proxy hop
 (``BF_TRUSTED_PROXIES=1``), so the sign-in throttling sees the reader's address, not haproxy's.
 
@@ -35,12 +37,19 @@ def haproxy_binary() -> str:
     return found
 
 
-def haproxy_config(port: int, backends: list[int]) -> str:
+def haproxy_config(port: int, backends: list[int], api_backends: list[int] | None = None) -> str:
+    """The config for the dashboard's servers and (when any) the open data's own pool; without
+    an API pool the open data goes to the dashboard's servers."""
     servers = "\n".join(
         f"    server app{i} 127.0.0.1:{p} check cookie app{i}" for i, p in enumerate(backends, 1)
     )
+    api = api_backends or backends
+    api_servers = "\n".join(f"    server api{i} 127.0.0.1:{p} check" for i, p in enumerate(api, 1))
     return TEMPLATE.read_text("utf-8").format(
-        n=len(backends), bind=f"127.0.0.1:{port}", servers=servers
+        n=len(backends) + len(api_backends or []),
+        bind=f"127.0.0.1:{port}",
+        servers=servers,
+        api_servers=api_servers,
     )
 
 
@@ -56,6 +65,7 @@ class Cluster:
         port: int | None = None,
         env: dict[str, str] | None = None,
         workers: int = 2,
+        api_servers: int = 0,
     ) -> None:
         self.warehouse = Path(warehouse)
         self.work = Path(work)
@@ -64,6 +74,11 @@ class Cluster:
         self.servers = [
             Server(self.warehouse, self.work / f"app{i}.log", env=self.env)
             for i in range(1, servers + 1)
+        ]
+        # the open data's own pool (the same app): see deploy/haproxy.cfg.template
+        self.api_servers = [
+            Server(self.warehouse, self.work / f"api{i}.log", env=self.env)
+            for i in range(1, api_servers + 1)
         ]
         self.haproxy: subprocess.Popen | None = None
 
@@ -74,10 +89,13 @@ class Cluster:
     def start(self, timeout: float = 60) -> Cluster:
         self.work.mkdir(parents=True, exist_ok=True)
         try:
-            for server in self.servers:
+            for server in self.servers + self.api_servers:
                 server.start(timeout)
             config = self.work / "haproxy.cfg"
-            config.write_text(haproxy_config(self.port, [s.port for s in self.servers]), "utf-8")
+            text = haproxy_config(
+                self.port, [s.port for s in self.servers], [s.port for s in self.api_servers]
+            )
+            config.write_text(text, "utf-8")
             self._log = (self.work / "haproxy.log").open("wb")
             self.haproxy = subprocess.Popen(
                 [haproxy_binary(), "-W", "-db", "-f", str(config)],
@@ -114,7 +132,7 @@ class Cluster:
                 self.haproxy.wait()
         if getattr(self, "_log", None):
             self._log.close()
-        for server in self.servers:
+        for server in self.servers + self.api_servers:
             server.stop()
 
     def __enter__(self) -> Cluster:
@@ -127,17 +145,27 @@ class Cluster:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--servers", type=int, default=2, help="app servers (default 2)")
+    parser.add_argument(
+        "--api-servers", type=int, default=1, help="servers for the open data (default 1)"
+    )
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8050))
     parser.add_argument(
         "--warehouse", type=Path, default=Path(os.environ.get("WAREHOUSE_DIR") or "data/warehouse")
     )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bf-cluster-"))
-    cluster = Cluster(args.warehouse.resolve(), work, servers=args.servers, port=args.port)
+    cluster = Cluster(
+        args.warehouse.resolve(),
+        work,
+        servers=args.servers,
+        port=args.port,
+        api_servers=args.api_servers,
+    )
     cluster.start()
     ports = ", ".join(str(s.port) for s in cluster.servers)
     print(
-        f"haproxy on {cluster.url} in front of {args.servers} app servers (ports {ports}), "
+        f"haproxy on {cluster.url} in front of {args.servers} app servers (ports {ports}) and "
+        f"{args.api_servers} for the open data, "
         f"warehouse {args.warehouse}; logs in {work}. Ctrl-C stops them all.",
         flush=True,
     )

@@ -71,7 +71,7 @@ class Warehouse:
         self._cons: dict[str, duckdb.DuckDBPyConnection] = {}
         self._memo: dict[str, dict[object, object]] = {}
 
-    MEMO_ENTRIES = 256  # per version: the oldest entries go first beyond this
+    MEMO_ENTRIES = 512  # per version: the oldest entries go first beyond this
 
     def memo(self, key: object, compute: Callable[[], T]) -> T:
         """``compute()`` once per published version and ``key``: a version never changes, so

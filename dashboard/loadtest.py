@@ -1012,6 +1012,7 @@ def run_load_test(
     *,
     api_clients: int | None = None,
     cluster: int = 0,
+    api_servers: int = 0,
     publishes: int = 1,
     publish_at: float | list[float] | None = None,
     years: range = range(2016, 2026),
@@ -1040,6 +1041,7 @@ def run_load_test(
             workers=workers,
             api_clients=api_clients,
             cluster=cluster,
+            api_servers=api_servers,
             times=publish_times(seconds, publishes, publish_at),
             years=years,
             seed=seed,
@@ -1053,7 +1055,19 @@ def run_load_test(
 
 
 def _run(
-    *, users, seconds, workers, api_clients, cluster, times, years, seed, work, hold, alone_repeats
+    *,
+    users,
+    seconds,
+    workers,
+    api_clients,
+    cluster,
+    api_servers,
+    times,
+    years,
+    seed,
+    work,
+    hold,
+    alone_repeats,
 ) -> dict:
     setup_start = time.perf_counter()
     warehouse, inbox = build_warehouse(work, seed, years)
@@ -1086,8 +1100,15 @@ def _run(
         "BF_PUBLIC": "1",
     }
     if cluster:
-        service = Cluster(warehouse, work / "cluster", servers=cluster, env=env, workers=workers)
-        backends = service.servers
+        service = Cluster(
+            warehouse,
+            work / "cluster",
+            servers=cluster,
+            env=env,
+            workers=workers,
+            api_servers=api_servers,
+        )
+        backends = service.servers + service.api_servers
     else:
         service = Server(
             warehouse, work / "server.log", env={**env, "WEB_CONCURRENCY": str(workers)}
@@ -1200,6 +1221,7 @@ def _run(
         old_version=old_version,
         elapsed=elapsed,
         cluster=cluster,
+        api_servers=api_servers,
         users=users,
         browsers=browsers,
         signed_in=sum(1 for r in readers if r.account),
@@ -1430,8 +1452,10 @@ def print_report(report: dict) -> None:
     m = report["machine"]
     cluster = report["cluster"]
     workers = f"{report['workers']} worker{'s' if report['workers'] != 1 else ''} x 4 threads"
+    api_pool = report.get("api_servers") or 0
+    pool = f" and {api_pool} for the open data" if api_pool else ""
     where = (
-        f"{cluster} app servers behind haproxy, each gunicorn {workers}"
+        f"{cluster} app servers{pool} behind haproxy, each gunicorn {workers}"
         if cluster
         else f"one server, gunicorn {workers}"
     )
@@ -1617,6 +1641,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cluster", type=int, default=0, metavar="N", help="N app servers behind haproxy"
     )
+    parser.add_argument(
+        "--api-servers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --cluster: N more app servers for the open data (haproxy sends /api/v3/, "
+        "/api/v2/ and /data/ there)",
+    )
     parser.add_argument("--publishes", type=int, default=1, help="spread evenly over the run")
     parser.add_argument(
         "--hold-after-publish",
@@ -1637,6 +1669,7 @@ def main(argv: list[str] | None = None) -> int:
         args.workers,
         api_clients=args.api_clients,
         cluster=args.cluster,
+        api_servers=args.api_servers,
         publishes=args.publishes,
         years=range(first, last + 1),
         seed=args.seed,

@@ -194,18 +194,27 @@ def _answer(
     built = meta.built_at.replace(tzinfo=dt.UTC) if meta.built_at is not None else None
     if not is_resource_modified(flask.request.environ, etag=_tag(meta), last_modified=built):
         return _cache_headers(flask.Response(status=304, mimetype="application/json"), meta)
-    everything = items(wh, meta)
-    start = (page - 1) * per_page
-    chunk = everything[start : start + per_page]
-    if render is not None:
-        chunk = render(chunk)
-    body: dict = {"values": chunk, "count": len(chunk)}
-    next_key, previous_key = LINKS[version]
-    if start + per_page < len(everything):
-        body[next_key] = _link(page + 1)
-    if page > 1:
-        body[previous_key] = _link(page - 1)
-    return _cache_headers(flask.jsonify(body), meta)
+
+    def answer() -> bytes:
+        everything = items(wh, meta)
+        start = (page - 1) * per_page
+        chunk = everything[start : start + per_page]
+        if render is not None:
+            chunk = render(chunk)
+        body: dict = {"values": chunk, "count": len(chunk)}
+        next_key, previous_key = LINKS[version]
+        if start + per_page < len(everything):
+            body[next_key] = _link(page + 1)
+        if page > 1:
+            body[previous_key] = _link(page - 1)
+        return flask.json.dumps(body).encode("utf-8")
+
+    # The same question to the same version has the same answer: made once per process (the
+    # links in it name the host asked, so the host is part of the question).
+    request = flask.request
+    key = ("api.answer", request.host_url, request.path, tuple(request.args.items(multi=True)))
+    body = wh.memo(key, answer)
+    return _cache_headers(flask.Response(body, mimetype="application/json"), meta)
 
 
 # -- routes -------------------------------------------------------------------------------------
