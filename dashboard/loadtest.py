@@ -918,7 +918,13 @@ def log_counts(log: Path, offset: int) -> dict:
     """What an app server's log (gunicorn's access log and the app's errors) says after
     ``offset``: requests by the client's User-Agent, and tracebacks (with the first one's last
     line: an exception the server logged is worth knowing even when the answer looked fine)."""
-    counts: dict = {"browser": 0, "api": 0, "tracebacks": 0, "first_traceback": None}
+    counts: dict = {
+        "browser": 0,
+        "api": 0,
+        "tracebacks": 0,
+        "first_traceback": None,
+        "api_server_ms": [],  # each API answer's time in the server (the line's last field)
+    }
     in_traceback = False
     with log.open("rb") as f:
         f.seek(offset)
@@ -926,6 +932,9 @@ def log_counts(log: Path, offset: int) -> dict:
             line = raw.decode("utf-8", "replace").rstrip()
             if API_AGENT in line:
                 counts["api"] += 1
+                last = line.rsplit(" ", 1)[-1]
+                if last.isdigit():
+                    counts["api_server_ms"].append(int(last))
             elif BROWSER_AGENT in line:
                 counts["browser"] += 1
             elif line.startswith("Traceback"):
@@ -1599,6 +1608,14 @@ def print_report(report: dict) -> None:
                 f"app{i} {c['browser']} from browsers, {c['api']} from API clients"
                 for i, c in enumerate(report["per_server"], 1)
             )
+        )
+    inside = sorted(ms for c in report["per_server"] for ms in c.get("api_server_ms", []))
+    if inside:
+        print(
+            f"the API answers' time inside the app servers (gunicorn's access log, {len(inside)}"
+            f" answers): p50 {percentile(inside, 0.5):.0f} ms, p95 {percentile(inside, 0.95):.0f}"
+            f" ms, p99 {percentile(inside, 0.99):.0f} ms; the rest of what a client measures is"
+            " waiting for a CPU, in the kernel's queues and in the client's own process"
         )
     tracebacks = sum(c["tracebacks"] for c in report["per_server"])
     first = next((c["first_traceback"] for c in report["per_server"] if c["first_traceback"]), None)
