@@ -83,7 +83,7 @@ format: ## Format and autofix with ruff
 bench: setup-python setup-haproxy ## Print ingest and dashboard timings at 1x and 10x, then the load tests (one server; haproxy with 2)
 	$(PY) -m pipelines.bench
 	$(PY) -m dashboard.loadtest --users 20 --api-clients 4 --seconds 60 --workers 2
-	$(PY) -m dashboard.loadtest --cluster 2 --users 50 --api-clients 30 --seconds 60 --publishes 2 --workers 1
+	$(PY) -m dashboard.loadtest --cluster 2 --api-servers 1 --api-workers 2 --dashboard-nice 10 --users 50 --api-clients 30 --seconds 60 --publishes 2 --workers 1
 
 plotly-bundle: ## Rebuild dashboard/vendor/plotly/plotly-partial.min.js (needs Node.js and the npm registry)
 	cd dashboard/vendor/plotly && npm ci --no-audit --no-fund --ignore-scripts && npm run build

@@ -120,6 +120,7 @@ class Server:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     env: dict[str, str] | None = None  # extra environment for the server (accounts, uploads)
+    nice: int = 0  # a lower CPU priority for the server's processes (see dashboard/cluster.py)
 
     @property
     def url(self) -> str:
@@ -134,7 +135,9 @@ class Server:
         }
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "dashboard"],
+            ["nice", "-n", str(self.nice), sys.executable, "-m", "dashboard"]
+            if self.nice
+            else [sys.executable, "-m", "dashboard"],
             cwd=ROOT,
             env=env,
             stdout=self._log,

@@ -66,18 +66,25 @@ class Cluster:
         env: dict[str, str] | None = None,
         workers: int = 2,
         api_servers: int = 0,
+        dashboard_nice: int = 0,
+        api_workers: int | None = None,
     ) -> None:
         self.warehouse = Path(warehouse)
         self.work = Path(work)
         self.port = port or free_port()
         self.env = {**(env or {}), "BF_TRUSTED_PROXIES": "1", "WEB_CONCURRENCY": str(workers)}
+        # On one machine the open data's pool gets the CPU first when both pools want it
+        # (``dashboard_nice`` lowers the dashboard pool's priority): its answers take a
+        # millisecond or two and are read by scripts in bulk, while a dashboard callback takes
+        # tens of milliseconds of a person's wait either way. Separate machines need no nice.
         self.servers = [
-            Server(self.warehouse, self.work / f"app{i}.log", env=self.env)
+            Server(self.warehouse, self.work / f"app{i}.log", env=self.env, nice=dashboard_nice)
             for i in range(1, servers + 1)
         ]
         # the open data's own pool (the same app): see deploy/haproxy.cfg.template
+        api_env = {**self.env, "WEB_CONCURRENCY": str(api_workers or workers)}
         self.api_servers = [
-            Server(self.warehouse, self.work / f"api{i}.log", env=self.env)
+            Server(self.warehouse, self.work / f"api{i}.log", env=api_env)
             for i in range(1, api_servers + 1)
         ]
         self.haproxy: subprocess.Popen | None = None
@@ -148,6 +155,13 @@ def main() -> None:
     parser.add_argument(
         "--api-servers", type=int, default=1, help="servers for the open data (default 1)"
     )
+    parser.add_argument(
+        "--dashboard-nice",
+        type=int,
+        default=0,
+        help="lower the dashboard servers' CPU priority by this much (nice), so that on one "
+        "machine the open data is served first (default 0)",
+    )
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8050))
     parser.add_argument(
         "--warehouse", type=Path, default=Path(os.environ.get("WAREHOUSE_DIR") or "data/warehouse")
@@ -160,6 +174,7 @@ def main() -> None:
         servers=args.servers,
         port=args.port,
         api_servers=args.api_servers,
+        dashboard_nice=args.dashboard_nice,
     )
     cluster.start()
     ports = ", ".join(str(s.port) for s in cluster.servers)

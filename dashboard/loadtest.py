@@ -1022,6 +1022,8 @@ def run_load_test(
     api_clients: int | None = None,
     cluster: int = 0,
     api_servers: int = 0,
+    dashboard_nice: int = 0,
+    api_workers: int | None = None,
     publishes: int = 1,
     publish_at: float | list[float] | None = None,
     years: range = range(2016, 2026),
@@ -1051,6 +1053,8 @@ def run_load_test(
             api_clients=api_clients,
             cluster=cluster,
             api_servers=api_servers,
+            dashboard_nice=dashboard_nice,
+            api_workers=api_workers,
             times=publish_times(seconds, publishes, publish_at),
             years=years,
             seed=seed,
@@ -1071,6 +1075,8 @@ def _run(
     api_clients,
     cluster,
     api_servers,
+    dashboard_nice,
+    api_workers,
     times,
     years,
     seed,
@@ -1116,6 +1122,8 @@ def _run(
             env=env,
             workers=workers,
             api_servers=api_servers,
+            dashboard_nice=dashboard_nice,
+            api_workers=api_workers,
         )
         backends = service.servers + service.api_servers
     else:
@@ -1231,6 +1239,8 @@ def _run(
         elapsed=elapsed,
         cluster=cluster,
         api_servers=api_servers,
+        dashboard_nice=dashboard_nice,
+        api_workers=api_workers,
         users=users,
         browsers=browsers,
         signed_in=sum(1 for r in readers if r.account),
@@ -1463,6 +1473,10 @@ def print_report(report: dict) -> None:
     workers = f"{report['workers']} worker{'s' if report['workers'] != 1 else ''} x 4 threads"
     api_pool = report.get("api_servers") or 0
     pool = f" and {api_pool} for the open data" if api_pool else ""
+    if report.get("api_workers"):
+        pool += f" ({report['api_workers']} workers each)"
+    if report.get("dashboard_nice"):
+        pool += f" (the dashboard's at nice {report['dashboard_nice']})"
     where = (
         f"{cluster} app servers{pool} behind haproxy, each gunicorn {workers}"
         if cluster
@@ -1666,6 +1680,20 @@ def main(argv: list[str] | None = None) -> int:
         help="with --cluster: N more app servers for the open data (haproxy sends /api/v3/, "
         "/api/v2/ and /data/ there)",
     )
+    parser.add_argument(
+        "--api-workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="with --api-servers: gunicorn workers of each open-data server (default --workers)",
+    )
+    parser.add_argument(
+        "--dashboard-nice",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --cluster: run the dashboard servers N steps lower in CPU priority (nice)",
+    )
     parser.add_argument("--publishes", type=int, default=1, help="spread evenly over the run")
     parser.add_argument(
         "--hold-after-publish",
@@ -1687,6 +1715,8 @@ def main(argv: list[str] | None = None) -> int:
         api_clients=args.api_clients,
         cluster=args.cluster,
         api_servers=args.api_servers,
+        dashboard_nice=args.dashboard_nice,
+        api_workers=args.api_workers,
         publishes=args.publishes,
         years=range(first, last + 1),
         seed=args.seed,
