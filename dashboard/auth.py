@@ -123,8 +123,13 @@ def _address() -> str:
     return get_remote_address() or "-"
 
 
+def _attempted_name() -> str:
+    """The account name a sign-in form was posted for (what the throttling counts per)."""
+    return (flask.request.form.get("namn") or "").strip().lower()[:64]
+
+
 def _account_key() -> str:
-    return "konto:" + (flask.request.form.get("namn") or "").strip().lower()[:64]
+    return "konto:" + _attempted_name()
 
 
 def _failed(response: flask.Response) -> bool:
@@ -199,7 +204,7 @@ def install(server: flask.Flask, users_file: Path | None = None, audit_file: Pat
 
     @server.errorhandler(429)
     def throttled(_error):
-        audit.record(audit_path(), "sign_in_throttled", user=_account_key()[6:], address=_address())
+        audit.record(audit_path(), "sign_in_throttled", user=_attempted_name(), address=_address())
         return _render(LoginForm(), _lang(), error=t("login_throttled", _lang()), status=429)
 
 

@@ -55,7 +55,9 @@ def _kept() -> list[int]:
     return found
 
 
-def _manifest(version: int) -> dict | None:
+def _manifest(version: int, kept: list[int]) -> dict | None:
+    """The version's manifest as this caller may see it, with the kept versions (``_kept()``,
+    listed once per request by the caller)."""
     manifest = export.read_manifest(_warehouse_dir(), version)
     if manifest is None:
         return None
@@ -70,7 +72,7 @@ def _manifest(version: int) -> dict | None:
         "files": files,
         "definitions": "/data/definitioner.json",
         "column_definitions": "/data/definitioner.md",
-        "versions": [{"version": v, "manifest": f"/data/{v}/manifest.json"} for v in _kept()],
+        "versions": [{"version": v, "manifest": f"/data/{v}/manifest.json"} for v in kept],
     }
 
 
@@ -88,7 +90,7 @@ def _json(body: dict, *, version: int | None, immutable: bool) -> flask.Response
 
 def current_manifest():
     version = publish.current_version(_warehouse_dir())
-    manifest = _manifest(version) if version else None
+    manifest = _manifest(version, _kept()) if version else None
     if manifest is None:
         return access.refuse(404, "ingen publicerad version med exportfiler")
     response = _json(manifest, version=version, immutable=False)
@@ -97,7 +99,8 @@ def current_manifest():
 
 
 def version_manifest(version: int):
-    manifest = _manifest(version) if version in _kept() else None
+    kept = _kept()
+    manifest = _manifest(version, kept) if version in kept else None
     if manifest is None:
         return access.refuse(404, f"version {version} finns inte (längre) här")
     return _json(manifest, version=version, immutable=True)
@@ -150,7 +153,8 @@ def marts_doc():
 def index():
     directory = _warehouse_dir()
     version = publish.current_version(directory)
-    manifest = _manifest(version) if version else None
+    kept = _kept()
+    manifest = _manifest(version, kept) if version else None
     lang = i18n.lang_or_default(flask.request.args.get("lang"))
     html = flask.render_template(
         "bulk.html",
@@ -158,7 +162,7 @@ def index():
         t=lambda key, **kw: i18n.t(key, lang, **kw),
         manifest=manifest,
         version=version,
-        versions=_kept(),
+        versions=kept,
         size=lambda n: f"{n / 1024:,.0f} kB".replace(",", " "),
     )
     response = flask.Response(html, mimetype="text/html")

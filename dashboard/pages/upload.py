@@ -15,11 +15,11 @@ import polars as pl
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 from flask_wtf.csrf import generate_csrf
 
-from dashboard import access, audit, auth, export, upload
-from dashboard.components.table import render_table
+from dashboard import access, audit, auth, context, data, export, upload
+from dashboard.components.table import Table, render_table
 from dashboard.i18n import Lang, lang_or_default, t
 from dashboard.views import upload_state as view
-from pipelines import reference, uploads
+from pipelines import uploads
 from pipelines.contract import MAX_FILE_BYTES
 
 PAGE = "upload"
@@ -96,7 +96,7 @@ def layout(**query):
             dcc.Interval(id="up-poll", interval=1000, disabled=True),
             html.Div(id="up-outcome"),
             html.Section(_jobs(account, lang), id="up-jobs", className="mt-4"),
-            html.Section(_audit(account, lang), id="up-audit", className="mt-4")
+            html.Section(_audit(lang), id="up-audit", className="mt-4")
             if access.can_read_audit(account)
             else None,
         ],
@@ -105,14 +105,33 @@ def layout(**query):
 
 
 def _municipality_name(code: str | None) -> str:
-    names = reference.municipalities().filter(pl.col("municipality_code") == code)
-    return names["municipality_name"][0] if names.height else str(code)
+    """From the warehouse's list (read once per version), not the reference file per request."""
+    names = data.municipalities(context.warehouse())
+    found = names.filter(pl.col("municipality_code") == code)["municipality_name"]
+    return found[0] if found.len() else str(code)
+
+
+def _jobs_table(account, lang: Lang) -> Table:
+    """The account's uploads (a coordinator's: everyone's), for the page and its download."""
+    everyone = account.role == "coordinator"
+    jobs = uploads.list_jobs(upload.upload_dir(), user=None if everyone else account.name)
+    return view.jobs_table(jobs, lang, everyone)
+
+
+def _audit_table(lang: Lang) -> Table:
+    return view.audit_table(audit.latest(auth.audit_path()), lang)
+
+
+def _readable_job(job_ref: object, account) -> dict | None:
+    """The job the page follows, when the account may read it (else None, as if none)."""
+    if not isinstance(job_ref, dict):
+        return None
+    job = uploads.read_job(upload.upload_dir(), str(job_ref.get("id") or ""))
+    return job if job is not None and access.can_read_job(account, job) else None
 
 
 def _jobs(account, lang: Lang) -> list:
-    everyone = account.role == "coordinator"
-    jobs = uploads.list_jobs(upload.upload_dir(), user=None if everyone else account.name)
-    table = view.jobs_table(jobs, lang, everyone)
+    table = _jobs_table(account, lang)
     return [
         html.H2(table.caption, className="h4"),
         render_table(table, lang, PAGE)
@@ -121,8 +140,8 @@ def _jobs(account, lang: Lang) -> list:
     ]
 
 
-def _audit(account, lang: Lang) -> list:
-    table = view.audit_table(audit.latest(auth.audit_path()), lang)
+def _audit(lang: Lang) -> list:
+    table = _audit_table(lang)
     return [
         html.H2(t("audit_heading", lang), className="h4"),
         html.P(t("audit_note", lang), className="small"),
@@ -149,8 +168,8 @@ def follow(job_ref, _ticks, lang_value):
     if job_ref.get("error"):
         return str(job_ref["error"]), None, True, no_update
     account = auth.current_account()
-    job = uploads.read_job(upload.upload_dir(), str(job_ref.get("id") or ""))
-    if job is None or not access.can_read_job(account, job):
+    job = _readable_job(job_ref, account)
+    if job is None:
         return t("up_unknown_job", lang), None, True, no_update
     text = view.progress_text(job, lang)
     if not view.finished(job):
@@ -173,16 +192,12 @@ def download(clicks, job_ref, lang_value):
     lang = lang_or_default(lang_value)
     account = auth.current_account()
     name = trigger["table"]
+    job = _readable_job(job_ref, account) if name == "outcome" else None
     if name == "jobs":
-        everyone = account.role == "coordinator"
-        jobs = uploads.list_jobs(upload.upload_dir(), user=None if everyone else account.name)
-        table = view.jobs_table(jobs, lang, everyone)
+        table = _jobs_table(account, lang)
     elif name == "audit" and access.can_read_audit(account):
-        table = view.audit_table(audit.latest(auth.audit_path()), lang)
-    elif name == "outcome" and isinstance(job_ref, dict):
-        job = uploads.read_job(upload.upload_dir(), str(job_ref.get("id") or ""))
-        if job is None or not access.can_read_job(account, job):
-            return no_update
+        table = _audit_table(lang)
+    elif job is not None:
         table = view.outcome_table(job, lang)
     else:
         return no_update

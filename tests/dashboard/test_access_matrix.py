@@ -25,7 +25,6 @@ import csv
 import io
 import json
 import os
-import re
 import shutil
 import signal
 import time
@@ -33,10 +32,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import quote
 
 import duckdb
 import pytest
+from sign_in import csrf_token, sign_in
 
 from dashboard.i18n import t
 from dashboard.users import UserStore
@@ -70,21 +69,6 @@ COLUMNS = {
 
 
 # -- requests as a browser (or a script) makes them ----------------------------------------------
-
-
-def csrf_token(client, path: str = "/logga-in") -> str:
-    """The CSRF token of the sign-in form (the session's; any form of it will do)."""
-    html = client.get(path).get_data(as_text=True)
-    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
-    assert found, "no CSRF token in the sign-in form"
-    return found.group(1)
-
-
-def sign_in(client, name: str, password: str, next_: str | None = None, token: str | None = None):
-    """POST the sign-in form as a browser does: with the token from the form's page."""
-    token = csrf_token(client) if token is None else token
-    url = "/logga-in" + (f"?next={quote(next_, safe='')}" if next_ is not None else "")
-    return client.post(url, data={"csrf_token": token, "namn": name, "losenord": password})
 
 
 def _dep(text: str) -> dict:

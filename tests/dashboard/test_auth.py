@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_access_matrix import csrf_token, sign_in
+from sign_in import csrf_token, sign_in
 
 from dashboard import audit
 from dashboard.i18n import t

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 
 import polars as pl
 import pytest
+from sign_in import sign_in
 
 from dashboard.app import create_app
 from dashboard.users import UserStore
@@ -38,9 +38,7 @@ def apps(demo_warehouse, geo_dir, tmp_path_factory):
 
 def _signed_in(app, name):
     client = app.server.test_client()
-    form = client.get("/logga-in").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
-    client.post("/logga-in", data={"namn": name, "losenord": PASSWORD, "csrf_token": token})
+    assert sign_in(client, name, PASSWORD).status_code == 302
     return client
 
 

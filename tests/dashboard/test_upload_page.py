@@ -8,9 +8,9 @@ without the right to send files gets no page at all (the router callback is refu
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
+from sign_in import sign_in
 
 from dashboard import audit
 from dashboard.app import create_app
@@ -39,12 +39,7 @@ def served(tiny_warehouse, geo_dir, tmp_path_factory):
 
 def _signed_in(app, name: str):
     client = app.server.test_client()
-    form = client.get("/logga-in").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
-    answer = client.post(
-        "/logga-in", data={"namn": name, "losenord": PASSWORD, "csrf_token": token}
-    )
-    assert answer.status_code == 302
+    assert sign_in(client, name, PASSWORD).status_code == 302
     return client
 
 
