@@ -76,6 +76,18 @@ def viewer_account() -> tuple[str, str]:
     return name, password
 
 
+@pytest.fixture(scope="session")
+def coordinator_account() -> tuple[str, str]:
+    """A coordinator in the served app's accounts file (sees Lämna filer and the audit log)."""
+    from dashboard.users import UserStore, users_file_from_env
+
+    store = UserStore(users_file_from_env())
+    name, password = "webbsamordnare", "ett-langt-losenord-for-test"
+    if store.get(name) is None:
+        store.add(name, "coordinator", password)
+    return name, password
+
+
 @pytest.fixture
 def viewer_page(server, page, viewer_account):
     """``page``, signed in as a viewer through the real form (who may see every file and reason)."""

@@ -220,3 +220,27 @@ def test_wide_screen_shows_the_links_without_a_button(server, page, browser_log)
     assert max(top for top, _ in boxes) < min(bottom for _, bottom in boxes), boxes
     assert page.evaluate("() => document.documentElement.scrollWidth") <= WIDE["width"]
     browser_log.assert_clean()
+
+
+def test_sign_in_and_lamna_filer_fit_a_phone(server, phone_page, browser_log, coordinator_account):
+    """The pages behind sign-in are not in the public menu the test above walks: the sign-in
+    form, and Lämna filer with its audit log for a coordinator, on a phone."""
+    page = phone_page
+    name, password = coordinator_account
+    page.goto(server.url + "/logga-in?next=/inlamning")
+    assert_no_horizontal_scroll(page, "/logga-in")
+    assert severe_violations(page) == [], "/logga-in"
+    page.fill("#namn", name)
+    page.fill("#losenord", password)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    page.wait_for_selector("#up-form #up-files")
+    wait_settled(page)
+    assert page.inner_text("#_pages_content h1") == "Lämna filer"
+    assert page.locator("#up-audit").count() == 1  # a coordinator's page, audit log included
+    assert_no_horizontal_scroll(page, "/inlamning")
+    assert axe_findings(page) == [], "/inlamning"
+    assert "/inlamning" in page.eval_on_selector_all(
+        "#nav-links a", "as => as.map(a => a.pathname)"
+    )
+    browser_log.assert_clean()
