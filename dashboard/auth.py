@@ -1,23 +1,31 @@
 """Who is asking: sign-in and sign-out, sessions that expire, personal access tokens.
 
-Flask-Login keeps the signed-in account in Flask's signed session cookie; Flask-WTF gives the
-sign-in form its CSRF token; Flask-Limiter throttles failed sign-ins per account and per address.
-A script signs in with ``Authorization: Bearer <token>`` instead (``users token NAME``).
+Flask-Login keeps the signed-in account in Flask's signed session cookie, with the id of a
+session record the server keeps (``signins``, a file shared by every worker and server); Flask-WTF
+gives the sign-in form its CSRF token. A script signs in with ``Authorization: Bearer <token>``
+instead (``users token NAME``).
 
-A session ends after 30 minutes without a request or 8 hours after sign-in, whichever comes
-first, checked on the server from two timestamps in the session (the cookie's own expiry is only
-the browser's side of it). Changing an account's password or removing it ends its sessions at
-their next request. What a signed-in account may do is ``access``'s business, not this module's.
+A session is what its record says: it ends at sign-out (the record is deleted, so a copy of the
+cookie opens nothing afterwards), after 30 minutes without a request or 8 hours after sign-in
+(the record's two timestamps; the cookie's own expiry is only the browser's side of it), and when
+its account is removed or its password changed. What a signed-in account may do is ``access``'s
+business, not this module's.
+
+Failed sign-ins are throttled in three ways (numbers below, reasons in the README): per account
+and address tightly (refused), per address (refused), per account from browsers that have not
+signed in to it (slowed to one attempt a minute, never refused outright). A browser that signed in
+to the account before carries a device cookie (sent to ``/logga-in`` only) and is judged by its
+own failures alone, so failing on purpose against an account does not keep its owner out.
 
 The session key comes from ``BF_SECRET_KEY`` or, when unset, from a file beside the accounts
 file (made once, readable by the owner only), so every worker and every server sharing that
-directory agrees on it. The limiter counts in memory per worker unless ``BF_LIMITER_STORAGE``
-names a shared store (``redis://...``), which a cluster needs for one count across servers.
+directory agrees on it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import os
 import secrets
 import time
@@ -27,22 +35,31 @@ from urllib.parse import urlsplit
 
 import flask
 import flask_login
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from dashboard import audit
+from dashboard import audit, signins
 from dashboard.i18n import Lang, lang_or_default, t
 from dashboard.users import Account, UserStore, users_file_from_env
 
 IDLE = timedelta(minutes=30)
 MAX_AGE = timedelta(hours=8)
-# Failed sign-ins allowed before the form refuses for a while; successes do not count.
-PER_ACCOUNT = "5 per 15 minutes"
-PER_ADDRESS = "20 per 15 minutes"
+# The session record's last-request time is written at most this often, not per request.
+TOUCH_EVERY = 30
+# Failed sign-ins (successes do not count): see the README's "Sign-in" for what each means.
+LIMITS = signins.Limits(
+    window=15 * 60,
+    per_pair=5,
+    per_address=20,
+    per_account=20,
+    interval=60,
+    device_life=90 * 24 * 3600,
+    device_failures=5,
+)
+DEVICE_COOKIE = "bf_device"
 STORE_KEY = "bf_users"
+SIGNINS_KEY = "bf_signins"
 AUDIT_KEY = "bf_audit"
 
 
@@ -62,6 +79,10 @@ class LoginForm(FlaskForm):
 
 def store() -> UserStore:
     return flask.current_app.extensions[STORE_KEY]
+
+
+def signin_store() -> signins.SignIns:
+    return flask.current_app.extensions[SIGNINS_KEY]
 
 
 def audit_path() -> Path:
@@ -120,7 +141,18 @@ def safe_next(target: str | None) -> str:
 
 
 def _address() -> str:
-    return get_remote_address() or "-"
+    """The client's address (behind trusted proxies, theirs); an IPv6 client by its /64, the
+    block one host usually holds, so that it cannot count afresh from each of its addresses."""
+    raw = flask.request.remote_addr or "-"
+    try:
+        ip = ipaddress.ip_address(raw)
+    except ValueError:
+        return raw
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def _attempted_name() -> str:
@@ -128,18 +160,11 @@ def _attempted_name() -> str:
     return (flask.request.form.get("namn") or "").strip().lower()[:64]
 
 
-def _account_key() -> str:
-    return "konto:" + _attempted_name()
-
-
-def _failed(response: flask.Response) -> bool:
-    return response.status_code == 401
-
-
 def install(server: flask.Flask, users_file: Path | None = None, audit_file: Path | None = None):
-    """Sessions, the sign-in and sign-out routes and the limiter, on ``server``."""
+    """Sessions, the sign-in and sign-out routes and the throttling, on ``server``."""
     users_file = Path(users_file or users_file_from_env())
     server.extensions[STORE_KEY] = UserStore(users_file)
+    server.extensions[SIGNINS_KEY] = signins.SignIns(signins.beside(users_file))
     server.extensions[AUDIT_KEY] = Path(audit_file or audit.audit_file_from_env())
     server.config.update(
         SECRET_KEY=secret_key(users_file),
@@ -157,8 +182,12 @@ def install(server: flask.Flask, users_file: Path | None = None, audit_file: Pat
 
     @manager.user_loader
     def load_user(name: str) -> SignedIn | None:
+        record = flask.g.get("bf_session")
         account = store().get(name)
-        if account is None or flask.session.get("fp") != _fingerprint(account):
+        if record is None or account is None or record.account != account.name:
+            return None
+        if record.fingerprint != _fingerprint(account):  # a new password: the session is over
+            signin_store().end_session(flask.session.get("sid", ""))
             return None
         return SignedIn(account)
 
@@ -171,41 +200,34 @@ def install(server: flask.Flask, users_file: Path | None = None, audit_file: Pat
         return SignedIn(account, by_token=True) if account else None
 
     @server.before_request
-    def expire_session():
-        """End a session that was idle too long or is too old; note the time of this request."""
+    def check_session():
+        """A session is on only while its record is: no record (signed out, removed, never
+        there) and the request is anonymous, with nothing refreshed; an expired one is ended."""
         if "_user_id" not in flask.session:
             return None
+        sid = flask.session.get("sid")
+        record = signin_store().session(sid) if isinstance(sid, str) and sid else None
+        if record is None:
+            _drop_session()
+            return None
         now = time.time()
-        seen = flask.session.get("seen", 0)
-        since = flask.session.get("since", 0)
-        if now - seen > IDLE.total_seconds() or now - since > MAX_AGE.total_seconds():
-            flask_login.logout_user()
-            flask.session.clear()
+        if now - record.seen > IDLE.total_seconds() or now - record.since > MAX_AGE.total_seconds():
+            signin_store().end_session(sid)
+            _drop_session()
             flask.g.bf_expired = True
             return None
-        if now - seen > 30:  # the cookie is rewritten at most every 30 s, not per request
-            flask.session["seen"] = int(now)
+        if now - record.seen > TOUCH_EVERY:
+            signin_store().touch(sid, now)
+        flask.g.bf_session = record
         return None
 
-    limiter = Limiter(
-        _address,
-        app=server,
-        storage_uri=os.environ.get("BF_LIMITER_STORAGE") or "memory://",
-        default_limits=[],
-        headers_enabled=False,
-    )
-    view = limiter.limit(PER_ACCOUNT, key_func=_account_key, deduct_when=_failed, methods=["POST"])(
-        limiter.limit(PER_ADDRESS, key_func=_address, deduct_when=_failed, methods=["POST"])(
-            sign_in
-        )
-    )
-    server.add_url_rule("/logga-in", "logga_in", view, methods=["GET", "HEAD", "POST"])
+    server.add_url_rule("/logga-in", "logga_in", sign_in, methods=["GET", "HEAD", "POST"])
     server.add_url_rule("/logga-ut", "logga_ut", sign_out, methods=["GET", "HEAD", "POST"])
 
-    @server.errorhandler(429)
-    def throttled(_error):
-        audit.record(audit_path(), "sign_in_throttled", user=_attempted_name(), address=_address())
-        return _render(LoginForm(), _lang(), error=t("login_throttled", _lang()), status=429)
+
+def _drop_session() -> None:
+    flask_login.logout_user()
+    flask.session.clear()
 
 
 def _lang() -> Lang:
@@ -236,20 +258,69 @@ def sign_in():
         return _render(
             form, lang, error=t("login_stale" if stale else "login_missing", lang), status=400
         )
+    name = _attempted_name()
+    device = flask.request.cookies.get(DEVICE_COOKIE)
+    verdict = signin_store().admit(name, _address(), device, time.time(), LIMITS)
+    if not verdict.allowed:
+        return _throttled(form, lang, verdict)
     account = store().verify(form.namn.data, form.losenord.data)
     if account is None:
         audit.record(
-            audit_path(), "sign_in_failed", user=form.namn.data.strip()[:64], address=_address()
+            audit_path(),
+            "sign_in_failed",
+            user=form.namn.data.strip()[:64],
+            address=_address(),
+            known_browser=verdict.known_browser,
         )
         return _render(form, lang, error=t("login_failed", lang), status=401)
+    now = time.time()
+    sid, new_device = signin_store().succeeded(
+        verdict,
+        account.name,
+        _fingerprint(account),
+        device if verdict.known_browser else None,
+        now,
+        LIMITS,
+        IDLE.total_seconds(),
+        MAX_AGE.total_seconds(),
+    )
     # A new session for the signed-in account: nothing from before sign-in carries over.
     flask.session.clear()
     flask_login.login_user(SignedIn(account))
-    now = int(time.time())
-    flask.session.update(since=now, seen=now, fp=_fingerprint(account))
+    flask.session["sid"] = sid
     flask.session.permanent = True
     audit.record(audit_path(), "sign_in", user=account.name, role=account.role, address=_address())
-    return flask.redirect(safe_next(flask.request.args.get("next")))
+    response = flask.redirect(safe_next(flask.request.args.get("next")))
+    # The browser is known to this account from now on (sent back to the sign-in form only).
+    response.set_cookie(
+        DEVICE_COOKIE,
+        new_device,
+        max_age=int(LIMITS.device_life),
+        path="/logga-in",
+        httponly=True,
+        samesite="Strict",
+        secure=flask.current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
+
+
+def _throttled(form: LoginForm, lang: Lang, verdict: signins.Verdict) -> flask.Response:
+    """429 with when to try again; the account's slowing says it is the account's."""
+    audit.record(
+        audit_path(),
+        "sign_in_throttled",
+        user=_attempted_name(),
+        address=_address(),
+        reason=verdict.reason,
+        retry_after=verdict.retry_after,
+    )
+    if verdict.reason == "account":
+        error = t("login_slowed", lang, seconds=verdict.retry_after)
+    else:
+        error = t("login_throttled", lang, minutes=max(1, -(-verdict.retry_after // 60)))
+    response = _render(form, lang, error=error, status=429)
+    response.headers["Retry-After"] = str(verdict.retry_after)
+    return response
 
 
 def sign_out():
@@ -259,8 +330,10 @@ def sign_out():
         account = current_account()
         if account is not None:
             audit.record(audit_path(), "sign_out", user=account.name, address=_address())
-        flask_login.logout_user()
-        flask.session.clear()
+        sid = flask.session.get("sid")
+        if isinstance(sid, str) and sid:
+            signin_store().end_session(sid)  # a copy of the cookie opens nothing from now on
+        _drop_session()
         return flask.redirect("/")
     html = flask.render_template(
         "logout.html",

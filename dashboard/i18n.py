@@ -675,8 +675,14 @@ STRINGS: dict[str, Text] = {
             "The form had expired. Please try again.",
         ),
         "login_throttled": (
-            "För många misslyckade inloggningar. Vänta 15 minuter och försök igen.",
-            "Too many failed sign-ins. Wait 15 minutes and try again.",
+            "För många misslyckade inloggningar. Försök igen om {minutes} min.",
+            "Too many failed sign-ins. Try again in {minutes} min.",
+        ),
+        "login_slowed": (
+            "Kontot har fått många misslyckade inloggningar och tar nu emot ett försök i minuten "
+            "från webbläsare som inte loggat in på det förut. Försök igen om {seconds} s.",
+            "The account has had many failed sign-ins and now takes one attempt a minute from "
+            "browsers that have not signed in to it before. Try again in {seconds} s.",
         ),
         "login_expired": (
             "Du loggades ut efter 30 minuter utan aktivitet (eller 8 timmar sammanlagt).",

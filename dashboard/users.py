@@ -8,7 +8,9 @@ without an argon2 check per account.
 
 The file is rewritten whole (temporary file, then ``os.replace``) under an exclusive lock, and
 readers reload it when its modification time changes, so ``users add`` takes effect in running
-servers without a restart and a removed account is signed out at its next request.
+servers without a restart. Removing an account (also the first half of changing its password:
+remove, then add) deletes its sessions from the sign-in file beside this one (``signins``), so
+they end at once on every server.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from pathlib import Path
 import tomli_w
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from dashboard.signins import SignIns, beside
 
 ROLES = ("kommun", "viewer", "coordinator")
 DEFAULT_USERS_FILE = "data/users.toml"
@@ -151,9 +155,14 @@ class UserStore:
         return account
 
     def remove(self, name: str) -> bool:
+        """Remove the account; its sessions end and its known browsers are forgotten at once
+        (in the sign-in file beside this one, which every server reads)."""
         name = (name or "").strip().lower()
         with self._editing() as accounts:
-            return accounts.pop(name, None) is not None
+            removed = accounts.pop(name, None) is not None
+        if removed:
+            SignIns(beside(self.path)).forget_account(name)
+        return removed
 
     def new_token(self, name: str) -> str:
         """A new personal access token for the account; only its hash is kept."""
