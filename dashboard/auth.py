@@ -278,7 +278,7 @@ def sign_in():
         verdict,
         account.name,
         _fingerprint(account),
-        device if verdict.known_browser else None,
+        device,  # whatever device cookie the browser had is replaced by the new one
         now,
         LIMITS,
         IDLE.total_seconds(),

@@ -211,8 +211,9 @@ class SignIns:
         idle: float,
         max_age: float,
     ) -> tuple[str, str]:
-        """The attempt was right: uncount it, open a session and (re)know the browser.
-        Returns the new session's id and the browser's new device id."""
+        """The attempt was right: uncount it, open a session and (re)know the browser (the
+        row of the device cookie it had, whoever's, goes: the cookie is replaced). Returns the
+        new session's id and the browser's new device id."""
         sid, device = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         with self._writing() as db:
             for rowid in verdict.rows:
