@@ -13,7 +13,7 @@ business, not this module's.
 
 Failed sign-ins are throttled in three ways (numbers below, reasons in the README): per account
 and address tightly (refused), per address (refused), per account from browsers that have not
-signed in to it (slowed to one attempt a minute, never refused outright). A browser that signed in
+signed in to it (slowed to one checked attempt a minute, never locked). A browser that signed in
 to the account before carries a device cookie (sent to ``/logga-in`` only) and is judged by its
 own failures alone, so failing on purpose against an account does not keep its owner out.
 
@@ -284,7 +284,11 @@ def sign_in():
         IDLE.total_seconds(),
         MAX_AGE.total_seconds(),
     )
-    # A new session for the signed-in account: nothing from before sign-in carries over.
+    # A new session for the signed-in account: nothing from before sign-in carries over, and
+    # the session this browser had (if any) ends on the server too.
+    previous = flask.session.get("sid")
+    if isinstance(previous, str) and previous:
+        signin_store().end_session(previous)
     flask.session.clear()
     flask_login.login_user(SignedIn(account))
     flask.session["sid"] = sid

@@ -26,6 +26,7 @@ from sign_in import csrf_token, sign_in
 
 from dashboard import audit
 from dashboard.i18n import t
+from dashboard.signins import SignIns
 from dashboard.users import UserStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -305,6 +306,18 @@ def test_sign_out_needs_a_post_with_the_csrf_token(client, kommun, audit_file):
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert not signed_in(client)
     assert events(audit_file, "sign_out", kommun)
+
+
+def test_signing_in_again_ends_the_session_before(client, kommun, site):
+    assert sign_in(client, kommun, PASSWORD).status_code == 302
+    with client.session_transaction() as session:
+        first = session["sid"]
+    assert sign_in(client, kommun, PASSWORD).status_code == 302
+    with client.session_transaction() as session:
+        assert session["sid"] != first
+    records = SignIns(site[2] / "signins.sqlite")
+    assert records.session(first) is None  # a copy of the first cookie opens nothing
+    assert signed_in(client)
 
 
 def test_an_upload_from_a_session_needs_the_csrf_token(app, client, kommun, site):
