@@ -18,6 +18,7 @@ import sqlite3
 import threading
 import time
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -49,12 +50,16 @@ def served(tiny_warehouse, tmp_path_factory):
     UserStore(root / "users.toml")  # the file is made by the first account
     servers = [Server(tiny_warehouse, root / f"app{i}.log", env=env) for i in (1, 2)]
     try:
-        for server in servers:
-            server.start()
+        both(servers, Server.start)  # at once: each waits seconds for its workers
         yield [s.url for s in servers], root
     finally:
-        for server in servers:
-            server.stop()
+        both(servers, Server.stop)
+
+
+def both(servers: list[Server], action) -> None:
+    with ThreadPoolExecutor(len(servers)) as pool:
+        for done in [pool.submit(action, server) for server in servers]:
+            done.result()
 
 
 @pytest.fixture
