@@ -32,6 +32,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 
 DEFAULT_AUDIT_LOG = "data/audit.log"
@@ -278,17 +279,34 @@ class Filter:
     until: str | None = None  # YYYY-MM-DD
     text: str | None = None
 
-    def _prefilter(self, line: bytes) -> bool:
-        """Cheap necessary conditions on the raw line, before it is parsed: the words looked
-        for are in it as they are (when JSON writes them unescaped), the event as JSON text."""
-        if self.event and json.dumps(self.event).encode("utf-8") not in line:
-            return False
-        lowered = None
+    @cached_property
+    def _needles(self) -> tuple[bytes | None, list[str], list[bytes]]:
+        """(the event as JSON text, words to find in a decoded line, ASCII words to find in a
+        raw lowered line): what ``_prefilter`` looks for, worked out once."""
+        event = json.dumps(self.event).encode("utf-8") if self.event else None
+        decoded, raw = [], []
         for wanted in (self.text, self.user):
+            # only words JSON writes as they are: no quote, backslash or control character
             if wanted and wanted.isprintable() and '"' not in wanted and "\\" not in wanted:
-                lowered = lowered or line.decode("utf-8", errors="replace").lower()
-                if wanted.lower() not in lowered:
-                    return False
+                if wanted.isascii():
+                    raw.append(wanted.lower().encode("ascii"))
+                else:
+                    decoded.append(wanted.lower())
+        return event, decoded, raw
+
+    def _prefilter(self, line: bytes) -> bool:
+        """Cheap necessary conditions on the raw line, before it is parsed."""
+        event, decoded, raw = self._needles
+        if event is not None and event not in line:
+            return False
+        if raw:
+            lowered = line.lower()
+            if any(w not in lowered for w in raw):
+                return False
+        if decoded:
+            text = line.decode("utf-8", errors="replace").lower()
+            if any(w not in text for w in decoded):
+                return False
         return True
 
     def matches(self, entry: dict) -> bool:

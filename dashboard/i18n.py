@@ -786,11 +786,11 @@ STRINGS: dict[str, Text] = {
             "Inloggningar, misslyckade inloggningar och inlämnade filer, nyast först, ur hela "
             "loggen (även de äldre, roterade filerna). Upprepade avvisningar av anonyma "
             "förfrågningar samlas till en rad per minut med antal. Loggen skrivs bara till, "
-            "aldrig om. Nedladdningen tar med alla träffar för filtret (högst 100 000 rader).",
+            "aldrig om. Nedladdningen tar med alla träffar för filtret (de nyaste 20 000).",
             "Sign-ins, failed sign-ins and files sent, newest first, from the whole log (the "
             "older, rotated files too). Repeated refusals of anonymous requests are gathered into "
             "one line a minute with a count. The log is only appended to, never rewritten. The "
-            "download holds every entry the filter matches (at most 100,000 rows).",
+            "download holds every entry the filter matches (the newest 20,000).",
         ),
         "audit_all_events": ("Alla händelser", "All events"),
         "audit_from": ("Från dag", "From day"),
