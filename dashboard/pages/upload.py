@@ -237,6 +237,7 @@ def _audit(lang: Lang, query: dict) -> list:
         **{"aria-label": t("audit_pages", lang)},
     )
     return [
+        dcc.Location(id="up-audit-nav", refresh="callback-nav"),
         html.H2(t("audit_heading", lang), className="h4"),
         html.P(t("audit_note", lang), className="small"),
         ignored_notice(ignored, lang),

@@ -91,7 +91,7 @@ def site(tiny_warehouse, geo_dir, tmp_path_factory):
         audit_file=root / "audit.log",
         upload_dir=root / "uploads",
     )
-    return app, promise
+    return app, promise, store.new_token("samordnare")
 
 
 def _download(client, body: dict) -> list[tuple]:
@@ -105,7 +105,7 @@ def _download(client, body: dict) -> list[tuple]:
 
 @pytest.mark.parametrize("table", ["promises", "projects"])
 def test_promise_and_project_downloads_with_control_characters_open(site, table):
-    app, (code, year) = site
+    app, (code, year), _ = site
     values = {"mu-state.data": {"code": code, "year": year}, "lang.value": "sv"}
     body = download_body(app, "municipality", table, values, fmt="xlsx")
     rows = _download(app.server.test_client(), body)
@@ -116,7 +116,7 @@ def test_promise_and_project_downloads_with_control_characters_open(site, table)
 
 
 def test_the_audit_log_download_after_a_sign_in_named_with_a_control_character(site):
-    app, _ = site
+    app, _, _ = site
     anonymous = app.server.test_client()
     assert sign_in(anonymous, "a\x01b", "fel-losenord").status_code == 401
     coordinator = app.server.test_client()
@@ -125,3 +125,28 @@ def test_the_audit_log_download_after_a_sign_in_named_with_a_control_character(s
     rows = _download(coordinator, download_body(app, "upload", "audit", values, fmt="xlsx"))
     users = [row[2] for row in rows[1:]]
     assert "a\ufffdb" in users, users
+
+
+def test_the_audit_log_download_after_an_upload_named_with_a_control_character(site):
+    app, _, token = site
+    body = (
+        b"--B\r\n"
+        b'Content-Disposition: form-data; name="fil"; filename="rapport\x01\x1f.json"\r\n\r\n'
+        b"{}\r\n--B--\r\n"
+    )
+    answer = app.server.test_client().post(
+        "/api/inlamning",
+        data=body,
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "multipart/form-data; boundary=B",
+        },
+    )
+    assert answer.status_code < 500, answer.get_data(as_text=True)[:300]
+    coordinator = app.server.test_client()
+    assert sign_in(coordinator, "samordnare", PASSWORD).status_code == 302
+    rows = _download(
+        coordinator, download_body(app, "upload", "audit", {"lang.value": "sv"}, fmt="xlsx")
+    )
+    details = " ".join(str(c) for row in rows[1:] for c in row if c)
+    assert "rapport" in details and "\x01" not in details
