@@ -10,9 +10,12 @@ refused without an account) would let anyone fill the log, one line per request.
 kind (same event and fields, the time apart) is written at once; the repeats within the next
 ``WINDOW_SECONDS`` are counted in the process and written as one line with ``count`` (how many
 it stands for) and ``first``/``last`` (their times) when the window has passed: at the next
-entry, by a background flush or when the process ends. Each worker counts its own repeats, so a
-flood spread over several workers gives a line per worker and window; the sum of ``count`` (1
-where absent) over the lines is exact. A worker killed with ``SIGKILL`` loses its open counts.
+entry, by a background flush or when the process ends. One address that names ever new accounts
+gets ``PER_ADDRESS`` kinds of its own a minute; the rest of its refusals of that event share one
+line (``"many": true``, ``users``: the first ``MANY_NAMES`` names). Each worker counts its own
+repeats, so a flood spread over several workers gives a line per worker and window; the sum of
+``count`` (1 where absent) over the lines is exact. A worker killed with ``SIGKILL`` loses its
+open counts.
 
 The file is rotated by size: once it reaches ``BF_AUDIT_ROTATE_BYTES`` (10 MB) it becomes
 ``audit.log.1``, the older ones move up one, and ``BF_AUDIT_KEEP`` (10) old files are kept, under
@@ -42,6 +45,10 @@ WINDOW_SECONDS = 60.0
 # Refusals that an anonymous request can cause as often as it likes.
 AGGREGATED = frozenset({"sign_in_failed", "sign_in_throttled", "upload_refused"})
 MAX_WINDOWS = 10_000  # open windows per process; past it every count is written at once
+# Distinct refusals (other accounts named, other reasons) of one event from one address that
+# get windows of their own in a minute; the rest share one, which names up to MANY_NAMES accounts.
+PER_ADDRESS = 10
+MANY_NAMES = 20
 # A line is written within seconds of its time; older than this before a range's start, the
 # scan of the files (newest first) can stop.
 _SCAN_SLACK = timedelta(minutes=5)
@@ -106,19 +113,23 @@ class _Window:
     path: Path
     entry: dict
     opened: float
+    group: tuple[str, str, str]
     count: int = 0
     first: str | None = None
     last: str | None = None
+    # the window of one address's refusals past PER_ADDRESS distinct kinds: the accounts named
+    names: list[str] | None = None
 
 
 @dataclass
 class _Counts:
-    """The open windows of this process, keyed by (file, the entry without its time)."""
+    """The open windows of this process, keyed by (file, the entry without its time), and how
+    many are open per (file, event, address)."""
 
     lock: threading.Lock = field(default_factory=threading.Lock)
     windows: dict[tuple[str, str], _Window] = field(default_factory=dict)
+    per_group: dict[tuple[str, str, str], int] = field(default_factory=dict)
     flusher: threading.Thread | None = None
-    pid: int = field(default_factory=os.getpid)
 
 
 _counts = _Counts()
@@ -147,21 +158,24 @@ def _due(now: float, force: bool) -> list[tuple[Path, dict]]:
     for key, window in list(_counts.windows.items()):
         closed = force or now - window.opened >= WINDOW_SECONDS
         if closed and window.count:
-            lines.append(
-                (
-                    window.path,
-                    {
-                        "at": _now(),
-                        **window.entry,
-                        "count": window.count,
-                        "first": window.first,
-                        "last": window.last,
-                    },
-                )
-            )
+            line = {
+                "at": _now(),
+                **window.entry,
+                "count": window.count,
+                "first": window.first,
+                "last": window.last,
+            }
+            if window.names is not None:
+                line["users"] = window.names
+            lines.append((window.path, line))
             window.count = 0
         if closed:
             del _counts.windows[key]
+            left = _counts.per_group.get(window.group, 1) - 1
+            if left > 0:
+                _counts.per_group[window.group] = left
+            else:
+                _counts.per_group.pop(window.group, None)
     return lines
 
 
@@ -198,12 +212,25 @@ def record(path: Path, event: str, **fields) -> dict:
         _append(path, entry)
         return entry
     key = (str(path), json.dumps({"event": event, **fields}, sort_keys=True, default=str))
+    group = (str(path), event, str(fields.get("address")))
     now = time.monotonic()
     with _counts.lock:
         lines = _due(now, force=len(_counts.windows) >= MAX_WINDOWS)
         window = _counts.windows.get(key)
+        if window is None and _counts.per_group.get(group, 0) >= PER_ADDRESS:
+            # one address naming ever new accounts (or reasons): one window for all the rest
+            key = (str(path), json.dumps(["many", *group]))
+            window = _counts.windows.get(key)
+            if window is None:
+                many = {"event": event, "user": None, "address": fields.get("address")}
+                window = _Window(path, {**many, "many": True}, now, group, names=[])
+                _counts.windows[key] = window
+                _counts.per_group[group] += 1
+            if len(window.names) < MANY_NAMES and str(fields.get("user")) not in window.names:
+                window.names.append(str(fields.get("user")))
         if window is None:
-            _counts.windows[key] = _Window(path, {"event": event, **fields}, now)
+            _counts.windows[key] = _Window(path, {"event": event, **fields}, now, group)
+            _counts.per_group[group] = _counts.per_group.get(group, 0) + 1
             lines.append((path, entry))
         else:
             window.count += 1

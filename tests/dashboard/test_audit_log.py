@@ -73,6 +73,23 @@ def test_a_flood_of_anonymous_refusals_is_a_few_lines_with_the_exact_count(tmp_p
     assert len([e for e in _lines(path) if e.get("user") == "anna"]) == 3
 
 
+def test_one_address_naming_ever_new_accounts_is_a_few_lines_too(tmp_path):
+    path = tmp_path / "audit.log"
+    for n in range(1_000):
+        audit.record(path, "sign_in_throttled", user=f"gissning-{n}", address="198.51.100.7")
+    audit.record(path, "sign_in_throttled", user="gissning-0", address="198.51.100.8")
+    audit.flush()
+    lines = [e for e in _lines(path) if e["address"] == "198.51.100.7"]
+    # its first ten names a line each; the other 990 one line naming the first 20 of them
+    assert len(lines) == audit.PER_ADDRESS + 1, lines
+    assert _total(lines) == 1_000
+    (many,) = [e for e in lines if e.get("many")]
+    assert many["count"] == 990 and many["user"] is None
+    assert many["users"] == [f"gissning-{n}" for n in range(10, 30)]
+    # another address is counted apart
+    assert [e["user"] for e in _lines(path) if e["address"] == "198.51.100.8"] == ["gissning-0"]
+
+
 WORKER = """
 import sys
 from pathlib import Path
