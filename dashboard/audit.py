@@ -200,7 +200,12 @@ def _start_flusher() -> None:
         _counts.flusher.start()
 
 
-atexit.register(flush)
+def _flush_at_exit() -> None:
+    with contextlib.suppress(OSError):  # a log's folder gone by then: nothing to keep it in
+        flush()
+
+
+atexit.register(_flush_at_exit)
 
 
 def record(path: Path, event: str, **fields) -> dict:
