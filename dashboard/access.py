@@ -32,7 +32,6 @@ map library starts its worker; and requests only back to this origin. Nothing ma
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -349,7 +348,7 @@ def install(
         need = rule.need
         if need == CALLBACK:
             try:
-                body = json.loads(request.get_data(cache=True) or b"null")
+                body = callback_body.parse(request.get_data(cache=True))
                 need = callback_need(body, callback_map() if callback_map else {}, _page_modules())
             except (ValueError, BadCallback) as exc:
                 return refuse(400, f"ogiltig begäran: {exc}")

@@ -16,6 +16,7 @@ from pathlib import Path
 import dash
 import flask
 from dash import ClientsideFunction, Dash, Input, Output
+from dash.exceptions import DependencyException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard import access, auth, bulk, compression, context, data, geo, plotly_partial, upload
@@ -122,6 +123,9 @@ def create_app(
     geo.install(server, geo_path)
     plotly_partial.install(server)
     server.add_url_rule("/healthz", "healthz", lambda: "ok")
+    # Dash raises DependencyException for a /_dash-component-suites/ path it did not list
+    # (a made-up file, "../../etc/passwd"): that is a file that is not there, not a server error.
+    server.register_error_handler(DependencyException, access.not_found)
 
     @server.after_request
     def warehouse_version(response: flask.Response) -> flask.Response:

@@ -4,24 +4,79 @@
 body must name a callback of this app and carry exactly the outputs, inputs and state that
 callback declares (ids and properties as declared, pattern-matching ids as objects, ``ALL``
 inputs as lists), ``changedPropIds`` must name inputs of the body, and the values must be of the
-types the components send (a click count is a whole number, a store of a page's state an object,
-a location's search a text). A browser never sends anything else, so a body that fails is
-refused as a bad request (400) instead of reaching a callback that would fail on it (500).
+types the components send (a click count is a whole number, a location's search a text, a
+page's state an object of texts and numbers, lists of them only where ``STATE_LISTS`` says, a
+long table's rows the shape ``components.table`` writes). A browser never sends anything else,
+so a body that fails is refused as a bad request (400) instead of reaching a callback that would
+fail on it (500).
+
+``parse`` reads the body itself: JSON nested deeper than ``MAX_DEPTH`` levels is refused before
+anything walks it (Python's JSON reader raises ``RecursionError`` at about 1 000 levels; the
+renderer's bodies are under 10 deep).
 """
 
 from __future__ import annotations
 
 import json
 
+from dashboard.components.table import cells_ok
+
 INT_PROPS = frozenset({"n_clicks", "n_intervals", "n_clicks_timestamp"})
 TEXT_PROPS = frozenset({"pathname", "search", "href", "hash"})
 # dcc.Store ids whose data is an object the page wrote (its state, an upload's reference)
 OBJECT_STORES = ("-state", "up-job")
 PATTERN_STORES = {"table-start": int, "table-rows": dict}
+# A page's state holds texts and numbers; these keys alone hold lists of them.
+STATE_LISTS = {"cp-state": frozenset({"picked", "unknown"})}
+MAX_DEPTH = 64
+_SCALARS = (str, int, float, bool)
 
 
 class BadBody(ValueError):
     """The body is not what the renderer would post for the callback it names."""
+
+
+def parse(raw: bytes) -> object:
+    """The JSON of a callback body (``null`` when empty); ``BadBody`` when it is not JSON or is
+    nested deeper than ``MAX_DEPTH``."""
+    try:
+        value = json.loads(raw or b"null")
+    except RecursionError:
+        raise BadBody(f"the body is nested deeper than {MAX_DEPTH} levels") from None
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError alike
+        raise BadBody(f"the body is not JSON: {exc}") from None
+    if _depth(value) > MAX_DEPTH:
+        raise BadBody(f"the body is nested deeper than {MAX_DEPTH} levels")
+    return value
+
+
+def _depth(value: object) -> int:
+    """How deep lists and objects nest in ``value``, without recursion."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, level)
+            if level <= MAX_DEPTH:  # deeper is refused anyway: no need to walk on
+                stack.extend((child, level + 1) for child in item)
+    return deepest
+
+
+def _state_ok(component: str, value: object) -> bool:
+    """A page's state: an object of scalars (lists of them under ``STATE_LISTS``' keys only)."""
+    if not isinstance(value, dict):
+        return False
+    lists = STATE_LISTS.get(component, frozenset())
+    for key, item in value.items():
+        if key in lists and isinstance(item, list):
+            if not all(v is None or isinstance(v, _SCALARS) for v in item):
+                return False
+        elif item is not None and not isinstance(item, _SCALARS):
+            return False
+    return True
 
 
 def _pattern(spec_id: str) -> dict | None:
@@ -52,7 +107,9 @@ def _value_ok(component: object, prop: str, value: object) -> bool:
         )
     if prop == "data":
         if isinstance(component, str) and component.endswith(OBJECT_STORES):
-            return isinstance(value, dict)
+            return _state_ok(component, value)
+        if isinstance(component, dict) and component.get("type") == "table-rows":
+            return cells_ok(value)
         if isinstance(component, dict) and component.get("type") in PATTERN_STORES:
             wanted = PATTERN_STORES[component["type"]]
             return isinstance(value, wanted) and not isinstance(value, bool)

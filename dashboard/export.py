@@ -1,8 +1,9 @@
 """Downloads: a frame as CSV that Swedish Excel opens, or as XLSX, safe to open.
 
 The CSV flavour and the neutralising of formula-like text are ``pipelines.excel_csv``'s (the bulk
-exports of each version use the same); XLSX keeps numbers and dates typed and neutralises text
-the same way.
+exports of each version use the same); XLSX keeps numbers and dates typed, neutralises text the
+same way and replaces what an XLSX cannot hold (control characters) with U+FFFD
+(``pipelines.xlsx_text``, shared by every XLSX the project writes).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import math
 import polars as pl
 from openpyxl import Workbook
 
+from pipelines import xlsx_text
 from pipelines.excel_csv import neutralise, to_csv
 
 __all__ = ["download", "neutralise", "to_csv", "to_xlsx", "xlsx_cell"]
@@ -24,14 +26,14 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def xlsx_cell(value: object) -> object:
-    """A value as an XLSX cell: numbers and dates stay typed, text is neutralised."""
+    """A value as an XLSX cell: numbers and dates stay typed, text is cleaned and neutralised."""
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value)
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         value = value.replace(tzinfo=None)
-    return neutralise(value)
+    return xlsx_text.cell(value)
 
 
 def to_xlsx(frame: pl.DataFrame, sheet: str = "Data") -> bytes:
@@ -39,7 +41,7 @@ def to_xlsx(frame: pl.DataFrame, sheet: str = "Data") -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = sheet[:31]
-    ws.append([neutralise(c) for c in frame.columns])
+    ws.append([xlsx_text.cell(c) for c in frame.columns])
     for row in frame.iter_rows():
         ws.append([xlsx_cell(v) for v in row])
     buf = io.BytesIO()

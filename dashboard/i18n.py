@@ -789,11 +789,26 @@ STRINGS: dict[str, Text] = {
         "up_job_failed": ("Misslyckades", "Failed"),
         "audit_heading": ("Granskningslogg", "Audit log"),
         "audit_note": (
-            "Inloggningar, misslyckade inloggningar och inlämnade filer, nyast först (de senaste "
-            "500). Loggen skrivs bara till, aldrig om.",
-            "Sign-ins, failed sign-ins and files sent, newest first (the last 500). The log is "
-            "only appended to, never rewritten.",
+            "Inloggningar, misslyckade inloggningar och inlämnade filer, nyast först, ur hela "
+            "loggen (även de äldre, roterade filerna). Upprepade avvisningar av anonyma "
+            "förfrågningar samlas till en rad per minut med antal. Loggen skrivs bara till, "
+            "aldrig om. Nedladdningen tar med alla träffar för filtret (de nyaste 20 000).",
+            "Sign-ins, failed sign-ins and files sent, newest first, from the whole log (the "
+            "older, rotated files too). Repeated refusals of anonymous requests are gathered into "
+            "one line a minute with a count. The log is only appended to, never rewritten. The "
+            "download holds every entry the filter matches (the newest 20,000).",
         ),
+        "audit_all_events": ("Alla händelser", "All events"),
+        "audit_from": ("Från dag", "From day"),
+        "audit_to": ("Till dag", "To day"),
+        "audit_day_hint": ("ÅÅÅÅ-MM-DD (UTC)", "YYYY-MM-DD (UTC)"),
+        "audit_text": ("Fritext", "Free text"),
+        "audit_newer": ("Nyare", "Newer"),
+        "audit_older": ("Äldre", "Older"),
+        "audit_range": ("Rad {first}–{last}", "Rows {first}–{last}"),
+        "audit_none": ("Inga händelser matchar.", "No events match."),
+        "audit_pages": ("Bläddra i granskningsloggen", "Page through the audit log"),
+        "audit_col_count": ("Antal", "Count"),
         "audit_caption": ("Granskningslogg", "Audit log"),
         "audit_col_at": ("Tid (UTC)", "Time (UTC)"),
         "audit_col_event": ("Händelse", "Event"),

@@ -29,6 +29,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
+from pipelines import xlsx_text
 from pipelines.contract import (
     BOOLEAN_LABELS,
     COORDINATION_MODEL_HELP,
@@ -72,9 +73,6 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 # Excel's serial day 0 for the 1900 date system (its leap-year bug lies before any date here).
 _EXCEL_EPOCH = datetime(1899, 12, 30)
-# Characters XML 1.0 cannot hold; text from reports is cleaned of them before writing.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-EXCEL_MAX_CELL_CHARS = 32767
 
 
 # --- the template ------------------------------------------------------------------------------
@@ -450,7 +448,8 @@ def _cell_value(value: object, field: Field) -> tuple[str, object] | None:
 def _cell_xml(ref: str, kind: str, value: object, style: str | None) -> str:
     s = f' s="{style}"' if style else ""
     if kind == "s":
-        text = _XML_ILLEGAL.sub("", str(value))[:EXCEL_MAX_CELL_CHARS]
+        # what XML cannot hold replaced, cut to Excel's cell size: the shared XLSX cleaning
+        text = xlsx_text.clean(str(value))
         return (
             f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
         )

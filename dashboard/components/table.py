@@ -249,13 +249,38 @@ def register(app) -> None:
     )(turn_page)
 
 
+def cells_ok(cells: object) -> bool:
+    """Whether ``cells`` has the shape ``_cells`` writes (and the pager's store hands back): rows
+    of texts, links as lists of texts or None by column number, column numbers, a language. The
+    store comes back from the browser: anything else is refused before it is drawn."""
+    if not isinstance(cells, dict) or cells.get("lang") not in ("sv", "en"):
+        return False
+    rows, links = cells.get("rows"), cells.get("links")
+    status, numeric = cells.get("status"), cells.get("numeric")
+    return (
+        isinstance(rows, list)
+        and all(isinstance(r, list) and all(isinstance(c, str) for c in r) for r in rows)
+        and isinstance(links, dict)
+        and all(
+            isinstance(hrefs, list) and all(h is None or isinstance(h, str) for h in hrefs)
+            for hrefs in links.values()
+        )
+        and all(
+            isinstance(columns, list)
+            and all(isinstance(i, int) and not isinstance(i, bool) for i in columns)
+            for columns in (status, numeric)
+        )
+    )
+
+
 def turn_page(_prev, _next, cells, start):
     """Show the previous or next page of a long table."""
     trigger = ctx.triggered_id
-    if not trigger or not isinstance(cells, dict) or "rows" not in cells:
+    if not isinstance(trigger, dict) or not cells_ok(cells):
         return (no_update,) * 5
-    step = -PAGE_SIZE if trigger["type"] == "table-prev" else PAGE_SIZE
-    return page_view(cells, (start or 0) + step)
+    start = start if isinstance(start, int) and not isinstance(start, bool) else 0
+    step = -PAGE_SIZE if trigger.get("type") == "table-prev" else PAGE_SIZE
+    return page_view(cells, start + step)
 
 
 def page_view(cells: dict, start: int) -> tuple:

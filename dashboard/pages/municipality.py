@@ -253,10 +253,13 @@ def choose(clicks, code, year_value):
 )
 def download(clicks, current, lang_value):
     trigger = ctx.triggered_id
-    code = (current or {}).get("code")
-    if not trigger or not any(clicks or []) or not code:
+    if not trigger or not any(clicks or []) or not isinstance(current, dict):
         return no_update
     wh = context.warehouse()
+    # the store comes back from the browser: a code is one the warehouse knows, or nothing
+    code = state.parse_code(current.get("code"), data.municipalities(wh)["municipality_code"])
+    if code is None:
+        return no_update
     year = state.parse_year(current.get("year"), data.meta(wh).years)
     table = _tables(wh, code, year, lang_or_default(lang_value)).get(trigger["table"])
     if table is None:

@@ -125,9 +125,9 @@ def _sheet(wb: Workbook, title: str, frame: pl.DataFrame, caption: str) -> None:
     """A sheet with the table's caption, its header (bold, frozen) and its rows as typed cells."""
     ws = wb.create_sheet(title[:31])
     ws.freeze_panes = "B4"  # below the caption, the blank row and the header; beside the names
-    ws.append([_cell(ws, export.neutralise(caption), bold=True)])
+    ws.append([_cell(ws, export.xlsx_cell(caption), bold=True)])
     ws.append([])
-    ws.append([_cell(ws, export.neutralise(c), bold=True) for c in frame.columns])
+    ws.append([_cell(ws, export.xlsx_cell(c), bold=True) for c in frame.columns])
     for row in frame.iter_rows():
         ws.append([export.xlsx_cell(v) for v in row])
 
@@ -146,7 +146,7 @@ def review_pack(content: fstate.Content, meta: data.Meta) -> str:
     ws.append([])
     ws.append([_cell(ws, t("fund_pack_filters", lang), bold=True)])
     for label, value in fstate.selection(content.wh, content.st, lang):
-        ws.append([label, export.neutralise(value)])
+        ws.append([label, export.xlsx_cell(value)])
     ws.append([t("fund_pack_version", lang), meta.version])
     built = meta.built_at.replace(tzinfo=None) if meta.built_at else None
     ws.append([t("fund_pack_built", lang), _cell(ws, built, fmt_="yyyy-mm-dd hh:mm")])

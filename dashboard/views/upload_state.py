@@ -1,4 +1,5 @@
-"""Inlämning: builders for an upload's progress and outcome, the uploads list, the audit log.
+"""Inlämning: builders for an upload's progress and outcome, the uploads list, the audit log
+(its filter and page from the URL, its table).
 
 The jobs are the records the upload endpoint writes and the pipeline's runner completes
 (``pipelines/uploads.py``); the audit log is ``dashboard/audit.py``'s. Everything from a file
@@ -7,8 +8,12 @@ The jobs are the records the upload endpoint writes and the pipeline's runner co
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import polars as pl
 
+from dashboard import audit, state
 from dashboard.components.table import Table
 from dashboard.i18n import Lang, t
 from dashboard.views.data_quality import file_status_label
@@ -143,6 +148,71 @@ AUDIT_EVENTS = (
     "upload",
     "upload_refused",
 )
+AUDIT_PAGE = 25  # the table component's page: one page of the log is one page of the table
+AUDIT_DOWNLOAD_MAX = 20_000  # entries in one download, newest first (XLSX of 20 000: about 2 s)
+MAX_AUDIT_PAGE = 100_000
+_EVENT = re.compile(r"[a-z_]{1,40}")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _day(value: object) -> str | None:
+    value = state.first(value)
+    if not isinstance(value, str) or not _DAY.fullmatch(value.strip()):
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        return None
+
+
+def _words(value: object, limit: int) -> str | None:
+    value = state.first(value)
+    return value.strip()[:limit] if isinstance(value, str) and value.strip() else None
+
+
+def audit_query(query: dict) -> tuple[audit.Filter, int, list[tuple[str, str, str]]]:
+    """(the filter, the page number from 1, the parameters not used as given) from the URL's
+    ``handelse``, ``konto``, ``fran``, ``till``, ``sok`` and ``sida`` (or a stored state under
+    the same names); nothing from the URL is trusted."""
+    event = state.first(query.get("handelse"))
+    event = event if isinstance(event, str) and _EVENT.fullmatch(event) else None
+    since, until = _day(query.get("fran")), _day(query.get("till"))
+    if since and until and since > until:
+        since, until = until, since
+    try:
+        page = min(MAX_AUDIT_PAGE, max(1, int(str(state.first(query.get("sida"))))))
+    except ValueError:
+        page = 1
+    where = audit.Filter(
+        event=event,
+        user=_words(query.get("konto"), 64),
+        since=since,
+        until=until,
+        text=_words(query.get("sok"), 100),
+    )
+    used = {
+        "handelse": (query.get("handelse"), event),
+        "fran": (query.get("fran"), since),
+        "till": (query.get("till"), until),
+        "sida": (query.get("sida"), page),
+    }
+    return where, page, state.ignored(used)
+
+
+def audit_params(where: audit.Filter, page: int = 1) -> dict:
+    """The URL parameters (and the page's stored state) of a filter and page."""
+    return {
+        "handelse": where.event,
+        "konto": where.user,
+        "fran": where.since,
+        "till": where.until,
+        "sok": where.text,
+        "sida": page if page > 1 else None,
+    }
+
+
+def audit_href(where: audit.Filter, page: int = 1) -> str:
+    return "/inlamning" + state.query_string(audit_params(where, page))
 
 
 def audit_table(entries: list[dict], lang: Lang) -> Table:
@@ -152,7 +222,7 @@ def audit_table(entries: list[dict], lang: Lang) -> Table:
         detail = {
             k: v
             for k, v in entry.items()
-            if k not in ("at", "event", "user", "address") and v not in (None, "", [])
+            if k not in ("at", "event", "user", "address", "count") and v not in (None, "", [])
         }
         rows.append(
             {
@@ -162,6 +232,7 @@ def audit_table(entries: list[dict], lang: Lang) -> Table:
                 else event,
                 t("up_col_user", lang): str(entry.get("user") or ""),
                 t("audit_col_address", lang): str(entry.get("address") or ""),
+                t("audit_col_count", lang): audit.occurrences(entry),
                 t("audit_col_detail", lang): "; ".join(f"{k}: {v}" for k, v in detail.items()),
             }
         )
@@ -170,6 +241,12 @@ def audit_table(entries: list[dict], lang: Lang) -> Table:
         t("audit_col_event", lang): pl.String,
         t("up_col_user", lang): pl.String,
         t("audit_col_address", lang): pl.String,
+        t("audit_col_count", lang): pl.Int64,
         t("audit_col_detail", lang): pl.String,
     }
-    return Table("audit", t("audit_caption", lang), pl.DataFrame(rows, schema=schema))
+    return Table(
+        "audit",
+        t("audit_caption", lang),
+        pl.DataFrame(rows, schema=schema),
+        kinds={t("audit_col_count", lang): "int"},
+    )

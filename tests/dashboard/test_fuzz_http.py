@@ -396,6 +396,20 @@ KNOWN = {
     "table paging: a start that is not a number": _paging(start="a"),
     "table paging: rows that are not an object": _paging(rows="x"),
     "table paging: triggered by a state": _paging(changed=[]),
+    # found by hand (issue 17): a state's value or a table's rows in a shape never written
+    "Kommun download: mu-state code an object": _download(
+        "municipality", [("mu-state.data", {"code": {"a": 1}, "year": 2024}), ("lang.value", "sv")]
+    ),
+    "Kommun download: mu-state code a list": _download(
+        "municipality", [("mu-state.data", {"code": ["0180"], "year": 2024}), ("lang.value", "sv")]
+    ),
+    "table paging: rows that are not lists of texts": _paging(
+        rows={"rows": [1, [{"x": 1}]], "links": {}, "status": [], "numeric": [], "lang": "sv"}
+    ),
+    "table paging: rows without their language or columns": _paging(rows={"rows": [["a"]]}),
+    "table paging: links that are not lists": _paging(
+        rows={"rows": [["a"]], "links": {"0": 5}, "status": [], "numeric": [], "lang": "sv"}
+    ),
 }
 
 
@@ -459,10 +473,53 @@ _SPECS: dict = {}  # the app's server-side callbacks, filled by the ``site`` fix
 @example(body=KNOWN["table paging: a start that is not a number"])
 @example(body=KNOWN["table paging: rows that are not an object"])
 @example(body=KNOWN["table paging: triggered by a state"])
+@example(body=KNOWN["Kommun download: mu-state code an object"])
+@example(body=KNOWN["Kommun download: mu-state code a list"])
+@example(body=KNOWN["table paging: rows that are not lists of texts"])
+@example(body=KNOWN["table paging: rows without their language or columns"])
+@example(body=KNOWN["table paging: links that are not lists"])
 def test_dash_shaped_bodies_are_answered_without_a_server_error(site, body):
     client = site["callbacks"].server.test_client()
     response = client.post(UPDATE, json=body, headers=site["coordinator"])
     assert response.status_code < 500, response.get_data(as_text=True)[:300]
+
+
+@settings(FUZZ, max_examples=20)
+@given(
+    depth=st.integers(65, 100_000),
+    opener=st.sampled_from(["[", '{"a":', '{"output":', '[{"x":']),
+)
+@example(depth=100_000, opener="[")
+def test_deeply_nested_bodies_are_refused_anonymously(site, depth, opener):
+    """Nested past the body checker's 64 levels: 400 before anything walks it (it was a
+    RecursionError, 500, from about 1 000 levels)."""
+    closer = "]" if opener == "[" else ("}]" if opener.startswith("[") else "}")
+    body = opener * depth + "1" + closer * depth
+    response = (
+        site["callbacks"]
+        .server.test_client()
+        .post(UPDATE, data=body, content_type="application/json")
+    )
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+
+
+SUITE_PARTS = st.sampled_from(
+    ["..", ".", "%2e%2e", "dash", "dcc", "deps", "plotly", "etc", "passwd", "x.js", "%00", ""]
+) | st.text(alphabet=string.ascii_letters + string.digits + "._-%~", max_size=12)
+
+
+@settings(FUZZ, max_examples=80)
+@given(parts=st.lists(SUITE_PARTS, min_size=1, max_size=6))
+@example(parts=["..", "..", "etc", "passwd"])
+@example(parts=["dash", "..", "..", "etc", "passwd"])
+@example(parts=["dash", "deps", ""])
+def test_component_suite_paths_are_served_or_not_found(site, parts):
+    """Anything under /_dash-component-suites/ that Dash did not list is a 404 (it raised
+    DependencyException: a 500), and nothing outside the bundles is ever served."""
+    client = site["callbacks"].server.test_client()
+    response = client.get("/_dash-component-suites/" + "/".join(parts))
+    assert response.status_code in (200, 304, 404), response.status_code
+    assert b"root:" not in response.get_data()
 
 
 # -- uploads ----------------------------------------------------------------------------------
