@@ -116,7 +116,9 @@ def current_manifest():
     if manifest is None:
         return access.refuse(404, "ingen publicerad version med exportfiler")
     response = _json(manifest, version=version, immutable=False, per_account=True)
-    response.set_etag(f"v{version}")
+    # the manifest a viewer gets lists more files than the public's: never the same tag
+    listed = {f["mart"] for f in manifest["files"]}
+    response.set_etag(f"v{version}" + ("-alla" if listed & access.SUBMISSION_MARTS else ""))
     return response.make_conditional(flask.request)
 
 

@@ -181,7 +181,13 @@ def test_restricted_files_with_a_token_are_private_and_vary_on_the_account(serve
                 status, headers, _ = _get(path, token)
                 assert status == 403
                 assert {"authorization", "cookie"} <= _vary(headers)
-    # the manifests list what the caller may fetch: a token's is private
+    # the manifests list what the caller may fetch: a token's is private, and never carries the
+    # public's tag (a cache's copy of the public one cannot be revalidated for a viewer)
+    tags = {
+        who: _get(url + "/data/manifest.json", token)[1]["ETag"]
+        for who, token in (("public", None), ("viewer", tokens["viewer"]))
+    }
+    assert tags["public"] != tags["viewer"]
     for path in ("/data/manifest.json", f"/data/{version}/manifest.json", "/data/"):
         status, headers, _ = _get(url + path, tokens["viewer"])
         assert (status, headers["Cache-Control"]) == (200, PRIVATE), path
