@@ -152,6 +152,12 @@ def _deps(items: list[dict], values: dict) -> list:
 
 def render(app, client, pathname: str, search: str = "") -> tuple[dict, str]:
     """The page router's answer for ``pathname``: the layout and its whole text."""
+    answer = router_answer(app, client, pathname, search)
+    return answer.get_json(), answer.get_data(as_text=True)
+
+
+def router_answer(app, client, pathname: str, search: str = ""):
+    """The page router's response for ``pathname``, as the browser asks for it."""
     key = next(k for k in app.callback_map if "_pages_content.children" in k)
     spec = app.callback_map[key]
     values = {
@@ -172,7 +178,7 @@ def render(app, client, pathname: str, search: str = "") -> tuple[dict, str]:
     }
     answer = client.post("/_dash-update-component", json=body)
     assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
-    return answer.get_json(), answer.get_data(as_text=True)
+    return answer
 
 
 def download(app, client, table: str) -> list[dict]:
@@ -385,3 +391,15 @@ def test_warnings_by_municipality_count_rejected_files_but_name_none(app, who):
         for s in SENT:
             if not s.allowed:
                 assert s.name not in whole, s.name
+
+
+@pytest.mark.parametrize("who", ["granskare", "vasby"])
+def test_what_a_signed_in_reader_is_shown_is_kept_by_no_cache(app, who):
+    """The page and the Kommun history drawn for an account list its files: no cache keeps them,
+    and the public's copy of the same callback is never handed to it (Vary)."""
+    client = client_for(app, who)
+    for path, search in (("/datakvalitet", f"?year={YEAR}"), ("/kommun", "?kod=0114")):
+        answer = router_answer(app, client, path, search)
+        assert answer.headers["Cache-Control"] == "private, no-store"
+        vary = {v.strip().lower() for v in answer.headers.get("Vary", "").split(",")}
+        assert {"authorization", "cookie"} <= vary
