@@ -19,12 +19,38 @@ from dash import ClientsideFunction, Dash, Input, Output
 from dash.exceptions import DependencyException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import access, auth, bulk, compression, context, data, geo, plotly_partial, upload
+from dashboard import (
+    access,
+    audit,
+    auth,
+    bulk,
+    caching,
+    compression,
+    context,
+    data,
+    geo,
+    plotly_partial,
+    upload,
+    users,
+)
 from dashboard.api import install as install_api
 from dashboard.components import shell, table
 from dashboard.i18n import lang_or_default, t
+from pipelines import uploads
 
 HERE = Path(__file__).resolve().parent
+
+
+def absolute(path: str | os.PathLike[str]) -> Path:
+    """``path`` made absolute against the directory the app was started from.
+
+    Every path a setting names (``make run`` passes ``WAREHOUSE_DIR=data/warehouse``) is resolved
+    once, here, when the app is created: a relative path handed on would later be read from some
+    other directory (``flask.send_file`` joins it to the package's folder, so every bulk file
+    answered 500). No symlink is followed, so ``current.duckdb`` still moves under it.
+    """
+    return Path(os.path.abspath(os.fspath(path)))
+
 
 INDEX_STRING = """<!DOCTYPE html>
 <html lang="sv">
@@ -106,16 +132,20 @@ def create_app(
         routing_callback_inputs={"lang": Input("lang", "value")},
     )
     server.extensions[context.WAREHOUSE_KEY] = data.Warehouse(
-        warehouse_dir or data.warehouse_dir_from_env()
+        absolute(warehouse_dir or data.warehouse_dir_from_env())
     )
     server.config["BF_PUBLIC"] = (
         public if public is not None else os.environ.get("BF_PUBLIC", "1") != "0"
     )
-    auth.install(server, users_file, audit_file)
-    upload.install(server, upload_dir)
+    auth.install(
+        server,
+        absolute(users_file or users.users_file_from_env()),
+        absolute(audit_file or audit.audit_file_from_env()),
+    )
+    upload.install(server, absolute(upload_dir or uploads.upload_dir_from_env()))
     install_api(server)
     bulk.install(server)
-    geo_path = Path(geo_dir) if geo_dir else geo.geo_dir_from_env()
+    geo_path = absolute(geo_dir or geo.geo_dir_from_env())
     server.extensions[context.GEO_DIR_KEY] = geo_path
     # Dash posts callbacks as JSON; nothing legitimate is larger than this.
     server.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
@@ -145,6 +175,8 @@ def create_app(
         script_hashes=lambda: list(app.csp_hashes()),
         callback_map=lambda: app.callback_map,
     )
+    # What a shared cache may keep: nothing that needed an account (after access: runs first).
+    caching.install(server, [page["path"] for page in dash.page_registry.values()])
     # Registered after flask-compress (in Dash()), so it runs first and flask-compress skips
     # the responses it already encoded.
     cache = compression.BrotliCache(compression.cache_dir_from_env())

@@ -13,6 +13,12 @@ The pipelines write each version's files and manifest when they publish it
 A file is served only when the version's manifest names it (a request's path is never a path on
 disk), and the marts that list received files and the reasons for rejections only to the
 accounts ``access.can_download_mart`` allows.
+
+Caching (``dashboard/caching.py``): a public mart's file is the same for everyone and is cached
+for a year (``public, immutable``) while the statistics are public. A file that needed an account
+(``mart_submissions``, ``mart_issues``, or any file while ``BF_PUBLIC=0``) is ``private, no-store``
+with ``Vary: Authorization, Cookie``; so are the manifests and the listing a signed-in caller is
+shown, since they list the files that caller may fetch.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from pathlib import Path
 
 import flask
 
-from dashboard import access, auth, context, i18n
+from dashboard import access, auth, caching, context, i18n
 from pipelines import export, publish
 
 MIMETYPES = {"parquet": "application/vnd.apache.parquet", "csv": "text/csv"}
@@ -76,7 +82,10 @@ def _manifest(version: int, kept: list[int]) -> dict | None:
     }
 
 
-def _json(body: dict, *, version: int | None, immutable: bool) -> flask.Response:
+def _json(
+    body: dict, *, version: int | None, immutable: bool, per_account: bool = False
+) -> flask.Response:
+    """``per_account``: the body lists what this caller may fetch (a manifest)."""
     response = flask.Response(
         json.dumps(body, ensure_ascii=False, indent=2), mimetype="application/json"
     )
@@ -85,7 +94,20 @@ def _json(body: dict, *, version: int | None, immutable: bool) -> flask.Response
     response.headers["Cache-Control"] = (
         f"public, max-age={YEAR}, immutable" if immutable else "no-cache"
     )
-    return response
+    return _per_account(response) if per_account else response
+
+
+def _per_account(response: flask.Response) -> flask.Response:
+    """An answer that lists what the caller may fetch: a signed-in caller's is kept by no one,
+    the public's may be cached but not handed to a signed-in caller (``Vary``)."""
+    if auth.current_account() is not None:
+        return caching.keep_private(response)
+    return caching.vary_on_account(response)
+
+
+def _needed_account(mart: str) -> bool:
+    """Whether a mart's file was served only because the caller has an account."""
+    return not access.can_download_mart(None, mart) or not access.is_public()
 
 
 def current_manifest():
@@ -93,8 +115,10 @@ def current_manifest():
     manifest = _manifest(version, _kept()) if version else None
     if manifest is None:
         return access.refuse(404, "ingen publicerad version med exportfiler")
-    response = _json(manifest, version=version, immutable=False)
-    response.set_etag(f"v{version}")
+    response = _json(manifest, version=version, immutable=False, per_account=True)
+    # the manifest a viewer gets lists more files than the public's: never the same tag
+    listed = {f["mart"] for f in manifest["files"]}
+    response.set_etag(f"v{version}" + ("-alla" if listed & access.SUBMISSION_MARTS else ""))
     return response.make_conditional(flask.request)
 
 
@@ -103,7 +127,7 @@ def version_manifest(version: int):
     manifest = _manifest(version, kept) if version in kept else None
     if manifest is None:
         return access.refuse(404, f"version {version} finns inte (längre) här")
-    return _json(manifest, version=version, immutable=True)
+    return _json(manifest, version=version, immutable=True, per_account=True)
 
 
 def bulk_file(version: int, name: str):
@@ -112,7 +136,9 @@ def bulk_file(version: int, name: str):
     if entry is None:
         return access.refuse(404, f"filen {name} finns inte i version {version}")
     if not access.can_download_mart(auth.current_account(), entry["mart"]):
-        return access.refuse(403, "filen visar inskickade filer och skäl till avvisning")
+        refusal = access.refuse(403, "filen visar inskickade filer och skäl till avvisning")
+        return caching.vary_on_account(refusal)
+    private = _needed_account(entry["mart"])
     path = export.exports_dir(_warehouse_dir()) / str(version) / entry["file"]
     response = flask.send_file(
         path,
@@ -120,10 +146,13 @@ def bulk_file(version: int, name: str):
         as_attachment=True,
         download_name=f"v{version}_{entry['file']}",
         etag=entry["sha256"],
-        max_age=YEAR,
+        max_age=None if private else YEAR,
         conditional=True,
     )
     response.headers["X-Warehouse-Version"] = str(version)
+    if private:
+        # who sent what, or statistics closed to the public: never in a shared cache
+        return caching.keep_private(response)
     response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
     return response
 
@@ -165,7 +194,7 @@ def index():
         versions=kept,
         size=lambda n: f"{n / 1024:,.0f} kB".replace(",", " "),
     )
-    response = flask.Response(html, mimetype="text/html")
+    response = _per_account(flask.Response(html, mimetype="text/html"))
     if version:
         response.headers["X-Warehouse-Version"] = str(version)
     return response

@@ -1060,14 +1060,18 @@ STRINGS: dict[str, Text] = {
         ),
         "dqw_by_municipality_note": (
             "Underlag för återkoppling till varje kommun: varningarna, deras slag och filerna. "
+            "Avvisade filer räknas men namnges inte här; de står i fillistan, för inloggade. "
             "Bidragsregistrens varningar står på en egen rad, för bidragskansliet.",
-            "For feedback to each municipality: the warnings, their kinds and the files. The "
-            "grant registers' warnings are on a row of their own, for the grant office.",
+            "For feedback to each municipality: the warnings, their kinds and the files. "
+            "Rejected files are counted but not named here; they are on the file list, for "
+            "signed-in accounts. The grant registers' warnings are on a row of their own, for "
+            "the grant office.",
         ),
         "dqw_kind": ("Varning", "Warning"),
         "dqw_code": ("Kod", "Code"),
         "dqw_n": ("Varningar", "Warnings"),
         "dqw_files": ("Filer", "Files"),
+        "dqw_rejected_files": ("Avvisade filer", "Rejected files"),
         "dqw_municipalities": ("Kommuner", "Municipalities"),
         "dqw_kinds": ("Slag", "Kinds"),
         "dqw_register": ("Bidragsregistret", "Grant register"),

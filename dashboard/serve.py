@@ -49,5 +49,7 @@ def options() -> dict:
 
 def main() -> None:
     opts = options()
-    print(f"Serving the dashboard on http://{opts['bind']} (warehouse: {warehouse_dir_from_env()})")
+    # the directory every worker will read (create_app makes the setting absolute the same way)
+    warehouse = os.path.abspath(warehouse_dir_from_env())
+    print(f"Serving the dashboard on http://{opts['bind']} (warehouse: {warehouse})")
     DashboardServer(opts).run()

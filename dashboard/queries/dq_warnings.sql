@@ -1,7 +1,9 @@
 -- Every warning about the files received for one year (the files of submissions_for_year.sql:
 -- reports of that reporting year and registers of that funding year, and files whose year could
 -- not be read under the year before their receipt), one row each, with the municipality the file
--- names (NULL for registers and for files that name none that could be read).
+-- names (NULL for registers and for files that name none that could be read). A file refused
+-- for who sent it (mart_submissions.refused_for_sender) is left out: it says nothing about the
+-- municipality it names, and these tables are public; it is on the file list, for the roles.
 select
     issues.submission_id,
     issues.file_name,
@@ -19,6 +21,7 @@ left join (
     select distinct municipality_code, municipality_name from mart_municipality_year
 ) as municipalities on municipalities.municipality_code = submissions.municipality_code
 where issues.severity = 'warning'
+    and not submissions.refused_for_sender
     and (
         submissions.year = $year
         or (submissions.year is null and year(submissions.received_at) = $year + 1)

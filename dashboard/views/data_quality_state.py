@@ -57,12 +57,18 @@ def fetch(wh: data.Warehouse, meta: data.Meta, year: int) -> Year:
 
 def visible_files(files: pl.DataFrame, scope: str | None) -> pl.DataFrame:
     """The received files the reader may see (``access.submission_scope``): all (``"*"``), one
-    municipality's (a code) or none (None). The counts on the page use every file."""
+    municipality's (a code) or none (None). The counts on the page use every file.
+
+    A municipality's files are those naming it, less the ones refused for who sent them
+    (another municipality's account), plus the ones its own account was refused for."""
     if scope == "*":
         return files
     if scope is None:
         return files.head(0)
-    return files.filter(pl.col("municipality_code") == scope)
+    return files.filter(
+        ((pl.col("municipality_code") == scope) & ~pl.col("refused_for_sender"))
+        | (pl.col("sender_municipality_code") == scope)
+    )
 
 
 def build(got: Year, st: dict, lang: Lang, scope: str | None = "*") -> dict[str, Table]:

@@ -3,11 +3,14 @@ disagree on.
 
 Warnings do not stop a file but say that something was guessed or ignored; they are counted per
 kind and per municipality over the files of the year (the files the page lists:
-``data.submissions_for_year``), so feedback can go back to each office. The kind is the
+``data.submissions_for_year``, less those refused for who sent them, which say nothing about
+the municipality they name), so feedback can go back to each office. The kind is the
 pipelines' warning ``code`` (``mart_issues.code``), except that a ``guessed_value`` on a code
 field (a municipality or county code without its leading zero, or stored as a number) is the kind
 ``padded_code``: the commonest guess, and one an office can fix in its own template. A register's
-warnings belong to no municipality: they are a row of their own, for the grant office.
+warnings belong to no municipality: they are a row of their own, for the grant office. Both
+tables are public: rejected files are counted, never named (their names are on the file list,
+for the roles).
 
 The grant ids: the year's current grants that no current report names (``mart_grants.no_report``)
 and the funded projects of the year's current reports whose grant id the current register lacks
@@ -102,8 +105,12 @@ def by_kind_table(warnings: pl.DataFrame, year: int, lang: Lang) -> Table:
 
 def by_municipality_table(warnings: pl.DataFrame, year: int, lang: Lang) -> Table:
     """Per municipality, most warnings first (then by name): the warnings, their kinds in words
-    with how many of each, and the files. The grant registers' warnings, and those of files that
-    name no municipality, come last on rows of their own."""
+    with how many of each, the files that were not rejected by name and the rejected ones by
+    number. The grant registers' warnings, and those of files that name no municipality, come
+    last on rows of their own.
+
+    The table and its download are public: a rejected file's name (sender's text, which can say
+    anything) is shown only on the file list, which needs a role (``access.submission_scope``)."""
     rows = with_kinds(warnings)
     records = []
     for (owner,), part in rows.group_by(["owner"], maintain_order=True):
@@ -115,14 +122,20 @@ def by_municipality_table(warnings: pl.DataFrame, year: int, lang: Lang) -> Tabl
         kinds = ", ".join(
             f"{kind_label(k, lang)} ({n})" for k, n in counts.iter_rows() if k is not None
         )
-        files = ", ".join(sorted(set(part["file_name"].to_list())))
+        rejected = part.filter(pl.col("status") == "rejected")
+        files = ", ".join(
+            sorted(set(part.filter(pl.col("status") != "rejected")["file_name"].to_list()))
+        )
         if owner == REGISTER:
             name, code, rank = t("dqw_register", lang), None, 1
         elif owner == UNKNOWN:
             name, code, rank = t("dqw_unknown_municipality", lang), None, 2
         else:
             name, code, rank = part["municipality_name"][0] or owner, owner, 0
-        records.append((rank, -part.height, name, code, part.height, kinds, files))
+        n_rejected = rejected["submission_id"].n_unique()
+        records.append(
+            (rank, -part.height, name, code, part.height, kinds, files or None, n_rejected)
+        )
     records.sort(key=lambda r: (r[0], r[1], fmt.swedish_key(r[2])))
     cols = [
         t("municipality", lang),
@@ -130,6 +143,7 @@ def by_municipality_table(warnings: pl.DataFrame, year: int, lang: Lang) -> Tabl
         t("dqw_n", lang),
         t("dqw_kinds", lang),
         t("dqw_files", lang),
+        t("dqw_rejected_files", lang),
     ]
     frame = pl.DataFrame(
         [r[2:] for r in records],
@@ -139,6 +153,7 @@ def by_municipality_table(warnings: pl.DataFrame, year: int, lang: Lang) -> Tabl
             cols[2]: pl.Int64,
             cols[3]: pl.String,
             cols[4]: pl.String,
+            cols[5]: pl.Int64,
         },
         orient="row",
     )
@@ -147,7 +162,7 @@ def by_municipality_table(warnings: pl.DataFrame, year: int, lang: Lang) -> Tabl
         "warnings_by_municipality",
         t("dqw_by_municipality_heading", lang, year=year),
         frame,
-        kinds={cols[2]: "int"},
+        kinds={cols[2]: "int", cols[5]: "int"},
         links=links,
     )
 

@@ -1,7 +1,25 @@
 -- Grain: one row per received file, with what became of it. Every file is accounted for:
 -- loaded, partially_loaded, duplicate, superseded or rejected.
+--
+-- A file refused for who sent it (an upload's `wrong_municipality` or `grants_need_coordinator`,
+-- pipelines/ingest.py SENDER_REFUSALS) says nothing about the municipality it names: it counts
+-- for its sender. `municipality_code` still records whom the file named (the record, and the
+-- upload job's outcome, say so); `refused_for_sender` keeps it out of every public status
+-- (mart_reporting_status, Datakvalitet's warnings), and `sender_municipality_code` (the sending
+-- account's own municipality, when the refusal names it) puts it on that municipality's lists
+-- for the roles instead of the named one's.
 create or replace table mart_submissions as
 with
+
+sender_refusals as (
+    select
+        submission_id,
+        -- wrong_municipality records the account's own code as what was expected
+        max(expected) filter (where code = 'wrong_municipality') as sender_municipality_code
+    from raw_issues
+    where severity = 'error' and code in ('wrong_municipality', 'grants_need_coordinator')
+    group by submission_id
+),
 
 current_report_ids as (
     select submission_id from int_current_reports
@@ -49,6 +67,8 @@ final as (
         submissions.duplicate_of,
         -- a duplicate is the same bytes as its original: the same municipality and year
         coalesce(submissions.municipality_code, original.municipality_code) as municipality_code,
+        sender_refusals.submission_id is not null as refused_for_sender,
+        sender_refusals.sender_municipality_code,
         coalesce(submissions.year, original.year) as year,
         submissions.submitted_at,
         submissions.rows_loaded,
@@ -62,6 +82,7 @@ final as (
     from raw_submissions as submissions
     left join raw_submissions as original on original.submission_id = submissions.duplicate_of
     left join issue_lists on issue_lists.submission_id = submissions.submission_id
+    left join sender_refusals on sender_refusals.submission_id = submissions.submission_id
 )
 
 select * from final order by submission_id;

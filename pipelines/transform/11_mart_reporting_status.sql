@@ -6,10 +6,13 @@ create or replace table mart_reporting_status as
 with
 
 report_files as (
-    -- every report file that named this municipality and year, whatever became of it
+    -- every report file that named this municipality and year, whatever became of it, except
+    -- those refused for who sent them (another municipality's account): such a file says
+    -- nothing about the municipality it names, and its name is the sender's, not theirs
     select *
     from mart_submissions
     where kind like 'report_%' and municipality_code is not null and year is not null
+        and not refused_for_sender
 ),
 
 per_year as (

@@ -255,6 +255,7 @@ def test_a_register_warning_is_a_row_for_the_grant_office():
             "submission_id": [1, 1, 2],
             "file_name": ["bidrag.csv", "bidrag.csv", "r.json"],
             "kind": ["grants_csv", "grants_csv", "report_json"],
+            "status": ["partially_loaded", "partially_loaded", "duplicate"],
             "code": ["guessed_value", "amount_order", "duplicate"],
             "field": ["municipality_code", "amount_paid_sek", None],
             "municipality_code": [None, None, None],

@@ -339,7 +339,8 @@ def build(
         con.sql(
             "create table mart_submissions (submission_id integer, file_name varchar, "
             "sha256 varchar, size_bytes bigint, received_at timestamp, kind varchar, "
-            "status varchar, duplicate_of integer, municipality_code varchar, year integer, "
+            "status varchar, duplicate_of integer, municipality_code varchar, "
+            "refused_for_sender boolean, sender_municipality_code varchar, year integer, "
             "submitted_at timestamp, rows_loaded integer, rows_rejected integer, "
             "n_errors integer, n_warnings integer, errors varchar[], warnings varchar[])"
         )
