@@ -73,6 +73,7 @@ WAIT_SECONDS = 10
 WAITERS_PER_ACCOUNT = 1
 WAITERS_PER_PROCESS = max(1, THREADS // 2)
 _waiters = threading.BoundedSemaphore(WAITERS_PER_PROCESS)
+RUNNER_NICE = 10  # the upload runner's CPU priority: after the readers' (see _in_background)
 # The daily quota per account (UTC day); no municipality sends a tenth of it in a year.
 QUOTA_FILES = 200
 QUOTA_MB = 500
@@ -344,7 +345,7 @@ def receive():
         )
     job = uploads.read_job(upload_dir(), job_id)
     if job and job.get("state") == "queued":
-        uploads.spawn_runner(upload_dir(), context.warehouse().directory)
+        _in_background(uploads.spawn_runner(upload_dir(), context.warehouse().directory).pid)
     message = None
     if request.args.get("vanta") in ("1", "ja", "true") and job:
         job, message = _wait(account.name, job)
@@ -356,6 +357,17 @@ def receive():
     response = _answer(202, **body)
     response.headers["Location"] = f"{UPLOAD_PATH}/{job_id}"
     return response
+
+
+def _in_background(runner: int) -> None:
+    """Give the runner (a process group and session of its own) the CPU after the readers: it
+    reads for seconds or minutes, they need milliseconds. Both the nice value of its processes
+    and, where the kernel groups processes by session (``sched_autogroup``, where nice works only
+    within a group), its session's group's. Best effort: nothing fails if either cannot be set."""
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PGRP, runner, RUNNER_NICE)
+    with contextlib.suppress(OSError):
+        Path(f"/proc/{runner}/autogroup").write_text(f"{RUNNER_NICE}\n", encoding="ascii")
 
 
 def _discard_body() -> None:

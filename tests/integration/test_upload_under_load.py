@@ -8,7 +8,7 @@ reporters each send their report with ``?vanta=1``, all at once, while two reade
 eight waiters took all eight threads of the two workers for up to two minutes and the readers'
 requests timed out; now each of those requests answers in under a second, the waiters answer 202
 within the bound (``upload.WAIT_SECONDS``) with their job's ``status_url``, and at most two per
-worker waited at all.
+worker waited at all. The runner runs at a lower CPU priority (``upload.RUNNER_NICE``).
 
 The jobs queued behind the register would keep the runner busy for minutes (each publishes a
 version of a warehouse that now holds the register): the test ends the runner's process group
@@ -18,6 +18,7 @@ again by the next runner).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -122,11 +123,10 @@ def site(tmp_path_factory) -> Site:
         stop_runners(root / "uploads")
 
 
-def runner_groups(upload_dir: Path) -> list[int]:
-    """Process groups of the runners the served app started for ``upload_dir`` (each runner
-    leads a session of its own, children included)."""
+def runners(upload_dir: Path) -> list[int]:
+    """The runners the served app started for ``upload_dir``."""
     needle = str(upload_dir.resolve()).encode()
-    groups = set()
+    pids = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
@@ -135,10 +135,16 @@ def runner_groups(upload_dir: Path) -> list[int]:
         except OSError:
             continue
         if needle in command and b"pipelines\x00uploads" in command:
-            try:
-                groups.add(os.getpgid(int(proc.name)))
-            except ProcessLookupError:
-                continue
+            pids.append(int(proc.name))
+    return pids
+
+
+def runner_groups(upload_dir: Path) -> list[int]:
+    """Their process groups (each runner leads a session of its own, children included)."""
+    groups = set()
+    for pid in runners(upload_dir):
+        with contextlib.suppress(ProcessLookupError):
+            groups.add(os.getpgid(pid))
     return sorted(groups)
 
 
@@ -226,6 +232,12 @@ def test_readers_answer_within_a_second_while_the_runner_works_and_eight_uploads
     while get_json(site, register, "sam")["state"] == "queued":
         assert time.monotonic() < deadline, "the runner did not start on the register"
         time.sleep(0.1)
+
+    # The runner has the CPU after the readers.
+    assert runners(site.uploads)
+    for pid in runners(site.uploads):
+        with contextlib.suppress(ProcessLookupError):
+            assert os.getpriority(os.PRIO_PROCESS, pid) == upload_module.RUNNER_NICE
 
     readers = [Reader(site.url + "/healthz"), Reader(site.url + "/api/v3/kpi")]
     for reader in readers:
