@@ -228,6 +228,26 @@ def list_jobs(
     return out
 
 
+def sent_since(upload_dir: Path, user: str, since: datetime) -> tuple[int, int]:
+    """(files, bytes) that `user` sent in the jobs created at or after `since` (UTC), refused
+    files included: what the web app's daily upload quota counts. Read from the job records, so
+    every worker and every server sharing the directory counts the same; job ids sort by their
+    creation time, so only the records of jobs since then are read."""
+    floor = f"{since.astimezone(UTC):%Y%m%dT%H%M%S%f}"
+    files = size = 0
+    for job_id in reversed(_job_ids(upload_dir)):
+        if job_id < floor:
+            break
+        job = read_job(upload_dir, job_id)
+        if job is None or job.get("user") != user:
+            continue
+        for entry in job.get("files") or []:
+            files += 1
+            with contextlib.suppress(TypeError, ValueError):
+                size += max(0, int(entry.get("size") or 0))
+    return files, size
+
+
 def sender_of(job: dict) -> Sender:
     """What the job's account may send. A municipal reporter's job without a valid code is not
     run: a None `kommun` would let it report for every municipality."""

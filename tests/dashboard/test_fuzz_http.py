@@ -65,13 +65,16 @@ def site(demo_warehouse, geo_dir, tmp_path_factory):
         upload_dir=root / "uploads-unused",
         **common,
     )
-    uploads = create_app(
-        root / "empty",
-        geo_dir,
-        audit_file=root / "upload-audit.log",
-        upload_dir=root / "uploads",
-        **common,
-    )
+    with pytest.MonkeyPatch.context() as patch:
+        # The fuzz sends a couple of hundred files a run; the daily quota is not under test here.
+        patch.setenv("BF_UPLOAD_QUOTA_FILES", "100000")
+        uploads = create_app(
+            root / "empty",
+            geo_dir,
+            audit_file=root / "upload-audit.log",
+            upload_dir=root / "uploads",
+            **common,
+        )
     # what the Dash-shaped bodies are drawn from: clientside callbacks have no function to call
     _SPECS.update({k: v for k, v in callbacks.callback_map.items() if v.get("callback")})
     site = {

@@ -145,16 +145,26 @@ def call(
 def upload(
     site: Site, files: list[tuple[str, bytes]], user: str | None, *, wait: bool = True
 ) -> tuple[int, dict, dict]:
+    """Send ``files`` as ``user``; with ``wait``, as a script does with ``?vanta=1``: a 202 (the
+    server waits at most 10 s, and not at all when busy) is followed at its ``status_url`` until
+    the job has ended, and then answered as the 200 of a finished wait."""
     content_type, body = multipart(files)
     headers = {"Content-Type": content_type, "Accept": "application/json"}
     if user:
         headers["Authorization"] = f"Bearer {site.tokens[user]}"
-    return call(
+    status, answer_headers, job = call(
         site.url + "/api/inlamning" + ("?vanta=1" if wait else ""),
         method="POST",
         body=body,
         headers=headers,
     )
+    if wait and status == 202:
+        url, deadline = site.url + job["status_url"], time.monotonic() + 150
+        while job.get("state") in ("queued", "running"):
+            assert time.monotonic() < deadline, job
+            time.sleep(0.2)
+            status, answer_headers, job = call(url, headers=headers)
+    return status, answer_headers, job
 
 
 def callback_body(site: Site, output_part: str, values: dict[str, str]) -> dict:
