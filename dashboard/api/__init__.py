@@ -4,7 +4,8 @@ Municipal analysts read key figures from Kolada with clients they already have (
 koladapy, Excel's "From Web"); given this app's base URL instead, the same clients read the
 figures published here. ``install(server)`` registers:
 
-- ``/api/v3/...`` and ``/api/v2/...``: the routes of ``kolada.py`` (metadata and data);
+- ``/api/v3/...`` and ``/api/v2/...``: the routes of ``kolada.py`` (metadata, data and
+  Kolada's organisational-unit routes, answered with none);
 - ``/api/openapi.json``: their description (``openapi.py``);
 - CORS on all of them, so a page on another site may read them (GET only, no cookies).
 
@@ -21,6 +22,7 @@ from dashboard.api import kolada, openapi
 
 PREFIXES = tuple(f"/api/{version}/" for version in kolada.VERSIONS)
 OPENAPI_PATH = "/api/openapi.json"
+ALLOW = "GET, HEAD, OPTIONS"
 
 
 def install(server: flask.Flask) -> None:
@@ -30,9 +32,13 @@ def install(server: flask.Flask) -> None:
 
 
 def describe() -> flask.Response:
-    response = flask.jsonify(openapi.spec(flask.request.url_root))
+    """The description, with a strong ETag of its bytes (it names the host asked, so the tag
+    is per host) and a 304 for a client that has them."""
+    body = flask.json.dumps(openapi.spec(flask.request.url_root)).encode("utf-8")
+    response = flask.Response(body, mimetype="application/json")
     response.headers["Cache-Control"] = kolada.CACHE_CONTROL
-    return response
+    response.add_etag()
+    return response.make_conditional(flask.request)
 
 
 def cors(response: flask.Response) -> flask.Response:
@@ -40,13 +46,17 @@ def cors(response: flask.Response) -> flask.Response:
     a closed instance is read, and ``*`` never sends cookies)."""
     path = flask.request.path
     if path.startswith(PREFIXES) or path == OPENAPI_PATH:
+        if response.status_code == 405:
+            # The access hook refuses a method the route lacks (TRACE, POST, ...); HTTP wants
+            # the methods it has named with it.
+            response.headers["Allow"] = ALLOW
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Expose-Headers"] = (
             "ETag, Last-Modified, X-Warehouse-Version"
         )
         if flask.request.method == "OPTIONS":
             # The preflight of a GET that carries a token or a conditional header.
-            response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+            response.headers["Access-Control-Allow-Methods"] = ALLOW
             response.headers["Access-Control-Allow-Headers"] = (
                 "Authorization, If-None-Match, If-Modified-Since"
             )

@@ -2,14 +2,21 @@
 
 Written by hand, route by route, so that it says what a reader needs (what a county's value is,
 which paging keys a version uses) rather than what a generator can guess. Both versions have the
-same routes; v3 alone has the query form of ``data``. A test compares the paths here with the
-routes the app registers, so a new route cannot go undescribed.
+same routes; v3 alone has the query forms of ``data`` and ``oudata``. A test compares the paths
+here with the routes the app registers, so a new route cannot go undescribed, and schemathesis
+checks that the server answers what this says it takes.
 """
 
 from __future__ import annotations
 
 from dashboard.api import catalogue as cat
-from dashboard.api.kolada import LINKS, MAX_PER_PAGE, VERSIONS
+from dashboard.api.kolada import (
+    LINKS,
+    MAX_PER_PAGE,
+    VERSIONS,
+    YEARS_PATTERN,
+    YEARS_QUERY_PATTERN,
+)
 
 
 def _param(name: str, where: str, description: str, schema: dict, required: bool = False):
@@ -23,6 +30,8 @@ def _param(name: str, where: str, description: str, schema: dict, required: bool
 
 
 STRING = {"type": "string"}
+# A path segment: not empty (an empty one is another route, or a redirect), no slash.
+SEGMENT = {"type": "string", "minLength": 1, "pattern": "^[^/]+$"}
 PAGING = [
     _param("page", "query", "Sida, från 1.", {"type": "integer", "minimum": 1, "default": 1}),
     _param(
@@ -32,43 +41,73 @@ PAGING = [
         {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": MAX_PER_PAGE},
     ),
 ]
-TITLE = _param("title", "query", "Del av titeln, utan hänsyn till versaler.", STRING)
+
+
+def _text(name: str, what: str) -> dict:
+    return _param(
+        name, "query", f"Del av {what}, utan hänsyn till versaler; tom: inget filter.", STRING
+    )
+
+
+TITLE = _text("title", "titeln")
+DESCRIPTION = _text("description", "beskrivningen")
+OPERATING_AREA = _text("operating_area", "verksamhetsområdet (KPI-gruppens titel)")
+ID = _param("id", "query", "Id, kommaseparerade (som i adressen).", STRING)
 FROM_DATE = _param(
     "from_date",
     "query",
-    "Ändringar sedan detta datum (ÅÅÅÅ-MM-DD): alla värden om den publicerade versionen byggdes "
-    "samma dag eller senare, annars inga. Varje värde får då flaggan för borttaget (aldrig satt).",
-    {"type": "string", "format": "date"},
+    "Ändringar sedan detta datum (ÅÅÅÅ-MM-DD): allt om den publicerade versionen byggdes "
+    "samma dag eller senare, annars inget. Ett datavärde får då flaggan för borttaget (aldrig "
+    "satt).",
+    {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
 )
+TYPE_SCHEMA = {"type": "string", "pattern": "^[KLkl]?$"}
 IDS = {
-    "kpi": _param("ids", "path", "Ett eller flera KPI-id, kommaseparerade (BF0001).", STRING),
-    "kpi_groups": _param("ids", "path", "Ett eller flera grupp-id, kommaseparerade.", STRING),
+    "kpi": _param("ids", "path", "Ett eller flera KPI-id, kommaseparerade (BF0001).", SEGMENT),
+    "kpi_groups": _param("ids", "path", "Ett eller flera grupp-id, kommaseparerade.", SEGMENT),
     "municipality": _param(
-        "ids", "path", "Kommunkod (0180), länets kod med fyra siffror (0001) eller 0000.", STRING
+        "ids", "path", "Kommunkod (0180), länets kod med fyra siffror (0001) eller 0000.", SEGMENT
     ),
     "municipality_groups": _param(
-        "ids", "path", "Grupp-id, kommaseparerade (GL01, GP5, GKA1).", STRING
+        "ids", "path", "Grupp-id, kommaseparerade (GL01, GP5, GKA1).", SEGMENT
     ),
+    "ou": _param("ids", "path", "Organisatoriska enheters id (här finns inga).", SEGMENT),
 }
 DATA_PARAMS = {
-    "kpi_ids": _param("kpi_ids", "path", "KPI-id, kommaseparerade.", STRING),
+    "kpi_ids": _param("kpi_ids", "path", "KPI-id, kommaseparerade.", SEGMENT),
     "place_ids": _param(
         "place_ids",
         "path",
         "Kommun-, läns-, riks- eller grupp-id, kommaseparerade.",
-        STRING,
+        SEGMENT,
     ),
-    "years": _param("years", "path", "År (fyra siffror), kommaseparerade.", STRING),
+    "ou_ids": _param("ou_ids", "path", "Enheters id, kommaseparerade (här finns inga).", SEGMENT),
+    "years": _param(
+        "years",
+        "path",
+        "År (fyra siffror), kommaseparerade.",
+        {"type": "string", "pattern": YEARS_PATTERN},
+    ),
 }
+REPEATED = {"type": "array", "items": STRING}
+QUERY_YEARS = _param(
+    "year",
+    "query",
+    "År, upprepade eller kommaseparerade; tom: alla år.",
+    {"type": "array", "items": {"type": "string", "pattern": YEARS_QUERY_PATTERN}},
+)
+# Kolada's item in each list, per version where the versions differ.
+ITEM_SCHEMAS = {"Kpi": "Kpi{version}"}
 
 
 def _list_response(version: str, item: str) -> dict:
     next_key, previous_key = LINKS[version]
+    schema = ITEM_SCHEMAS.get(item, item).format(version=version)
     return {
         "type": "object",
         "required": ["values", "count"],
         "properties": {
-            "values": {"type": "array", "items": {"$ref": f"#/components/schemas/{item}"}},
+            "values": {"type": "array", "items": {"$ref": f"#/components/schemas/{schema}"}},
             "count": {"type": "integer", "description": "Antalet värden på den här sidan."},
             next_key: {"type": "string", "format": "uri", "description": "Nästa sida, om någon."},
             previous_key: {
@@ -116,92 +155,116 @@ def _get(version: str, summary: str, item: str, parameters: list[dict]) -> dict:
 def paths(version: str) -> dict[str, dict]:
     """Every route of one version, as OpenAPI path items."""
     p = f"/api/{version}"
-    municipality_type = _param(
-        "type",
-        "query",
-        "K för kommuner, L för län och riket (region_type går också).",
-        {"type": "string", "enum": ["K", "L"]},
-    )
-    region_type = _param(
-        "region_type", "query", "Som type.", {"type": "string", "enum": ["K", "L"]}
+    types = [
+        _param("type", "query", "K för kommuner, L för län och riket; tom: alla.", TYPE_SCHEMA),
+        _param("region_type", "query", "Som type (rKolada skickar den).", TYPE_SCHEMA),
+    ]
+    kpi_filters = [TITLE, DESCRIPTION, OPERATING_AREA, ID, FROM_DATE]
+    group_filters = [TITLE, ID, FROM_DATE]
+    ou_filters = [
+        TITLE,
+        ID,
+        _param("municipality", "query", "Kommunkod, enheternas kommun.", STRING),
+        FROM_DATE,
+    ]
+    kpi_ids, place_ids, ou_ids, years = (
+        DATA_PARAMS[k] for k in ("kpi_ids", "place_ids", "ou_ids", "years")
     )
     out = {
-        f"{p}/kpi": _get(version, "kpi_list", "KpiList", [TITLE]),
-        f"{p}/kpi/{{ids}}": _get(version, "kpi_by_id", "KpiList", [IDS["kpi"], TITLE]),
-        f"{p}/kpi_groups": _get(version, "kpi_groups", "KpiGroupList", [TITLE]),
+        f"{p}/kpi": _get(version, "kpi_list", "KpiList", kpi_filters),
+        f"{p}/kpi/{{ids}}": _get(version, "kpi_by_id", "KpiList", [IDS["kpi"], *kpi_filters]),
+        f"{p}/kpi_groups": _get(version, "kpi_groups", "KpiGroupList", group_filters),
         f"{p}/kpi_groups/{{ids}}": _get(
-            version, "kpi_groups_by_id", "KpiGroupList", [IDS["kpi_groups"], TITLE]
+            version, "kpi_groups_by_id", "KpiGroupList", [IDS["kpi_groups"], *group_filters]
         ),
         f"{p}/municipality": _get(
-            version,
-            "municipality_list",
-            "MunicipalityList",
-            [TITLE, municipality_type, region_type],
+            version, "municipality_list", "MunicipalityList", [*group_filters, *types]
         ),
         f"{p}/municipality/{{ids}}": _get(
             version,
             "municipality_by_id",
             "MunicipalityList",
-            [IDS["municipality"], TITLE, municipality_type, region_type],
+            [IDS["municipality"], *group_filters, *types],
         ),
         f"{p}/municipality_groups": _get(
-            version, "municipality_groups", "MunicipalityGroupList", [TITLE]
+            version, "municipality_groups", "MunicipalityGroupList", group_filters
         ),
         f"{p}/municipality_groups/{{ids}}": _get(
             version,
             "municipality_groups_by_id",
             "MunicipalityGroupList",
-            [IDS["municipality_groups"], TITLE],
+            [IDS["municipality_groups"], *group_filters],
         ),
+        f"{p}/ou": _get(version, "ou_list", "OuList", ou_filters),
+        f"{p}/ou/{{ids}}": _get(version, "ou_by_id", "OuList", [IDS["ou"], *ou_filters]),
         f"{p}/data/kpi/{{kpi_ids}}/municipality/{{place_ids}}/year/{{years}}": _get(
             version,
             "data_kpi_municipality_year",
             "DataList",
-            [DATA_PARAMS["kpi_ids"], DATA_PARAMS["place_ids"], DATA_PARAMS["years"], FROM_DATE],
+            [kpi_ids, place_ids, years, FROM_DATE],
         ),
         f"{p}/data/kpi/{{kpi_ids}}/year/{{years}}": _get(
-            version,
-            "data_kpi_year",
-            "DataList",
-            [DATA_PARAMS["kpi_ids"], DATA_PARAMS["years"], FROM_DATE],
+            version, "data_kpi_year", "DataList", [kpi_ids, years, FROM_DATE]
         ),
         f"{p}/data/kpi/{{kpi_ids}}/municipality/{{place_ids}}": _get(
-            version,
-            "data_kpi_municipality",
-            "DataList",
-            [DATA_PARAMS["kpi_ids"], DATA_PARAMS["place_ids"], FROM_DATE],
+            version, "data_kpi_municipality", "DataList", [kpi_ids, place_ids, FROM_DATE]
         ),
         f"{p}/data/municipality/{{place_ids}}/year/{{years}}": _get(
-            version,
-            "data_municipality_year",
-            "DataList",
-            [DATA_PARAMS["place_ids"], DATA_PARAMS["years"], FROM_DATE],
+            version, "data_municipality_year", "DataList", [place_ids, years, FROM_DATE]
+        ),
+        f"{p}/data/kpi/{{kpi_ids}}": _get(version, "data_kpi", "DataList", [kpi_ids, FROM_DATE]),
+        f"{p}/oudata/kpi/{{kpi_ids}}/ou/{{ou_ids}}/year/{{years}}": _get(
+            version, "oudata_kpi_ou_year", "OuDataList", [kpi_ids, ou_ids, years, FROM_DATE]
+        ),
+        f"{p}/oudata/kpi/{{kpi_ids}}/year/{{years}}": _get(
+            version, "oudata_kpi_year", "OuDataList", [kpi_ids, years, FROM_DATE]
+        ),
+        f"{p}/oudata/kpi/{{kpi_ids}}/ou/{{ou_ids}}": _get(
+            version, "oudata_kpi_ou", "OuDataList", [kpi_ids, ou_ids, FROM_DATE]
+        ),
+        f"{p}/oudata/ou/{{ou_ids}}/year/{{years}}": _get(
+            version, "oudata_ou_year", "OuDataList", [ou_ids, years, FROM_DATE]
+        ),
+        f"{p}/oudata/kpi/{{kpi_ids}}": _get(
+            version, "oudata_kpi", "OuDataList", [kpi_ids, FROM_DATE]
         ),
     }
     if version == "v3":
-        repeated = {"type": "array", "items": STRING}
         out[f"{p}/data"] = _get(
             version,
             "data_query",
             "DataList",
             [
-                _param("kpi_id", "query", "KPI-id, upprepade eller kommaseparerade.", repeated),
+                _param("kpi_id", "query", "KPI-id, upprepade eller kommaseparerade.", REPEATED),
                 _param(
                     "municipality_id",
                     "query",
-                    "Plats-id, upprepade eller kommaseparerade; kpi_id eller municipality_id "
-                    "krävs.",
-                    repeated,
+                    "Plats-id, upprepade eller kommaseparerade. Utan kpi_id och "
+                    "municipality_id: alla värden.",
+                    REPEATED,
                 ),
-                _param("year", "query", "År, upprepade eller kommaseparerade.", repeated),
+                QUERY_YEARS,
+                FROM_DATE,
+            ],
+        )
+        out[f"{p}/oudata"] = _get(
+            version,
+            "oudata_query",
+            "OuDataList",
+            [
+                _param("kpi_id", "query", "KPI-id, upprepade eller kommaseparerade.", REPEATED),
+                _param("ou_id", "query", "Enheters id (här finns inga).", REPEATED),
+                _param("municipality_id", "query", "Kommunkod.", REPEATED),
+                QUERY_YEARS,
                 FROM_DATE,
             ],
         )
     return out
 
 
-SCHEMAS: dict[str, dict] = {
-    "Kpi": {
+def _kpi(version: str) -> dict:
+    flag = {"type": "boolean"} if version == "v3" else {"type": "integer", "enum": [0, 1]}
+    return {
         "type": "object",
         "required": ["id", "title", "description", "municipality_type"],
         "properties": {
@@ -215,17 +278,22 @@ SCHEMAS: dict[str, dict] = {
             "definition": STRING,
             "unit": STRING,
             "municipality_type": {"type": "string", "enum": ["K", "L", "A"]},
-            "is_divided_by_gender": {"type": "integer", "enum": [0, 1]},
+            "is_divided_by_gender": {**flag, "description": "v3: true/false, v2: 1/0."},
             "has_ou_data": {"type": "boolean"},
             "operating_area": STRING,
             "perspective": {"type": ["string", "null"]},
-            "auspice": {"type": ["string", "null"]},
+            "auspices": {"type": ["string", "null"]},
             "publication_date": {"type": ["string", "null"], "format": "date"},
             "prel_publication_date": {"type": ["string", "null"]},
             "ou_publication_date": {"type": ["string", "null"]},
             "publ_period": {"type": "string", "description": "Senaste år med värden."},
         },
-    },
+    }
+
+
+SCHEMAS: dict[str, dict] = {
+    "Kpiv3": _kpi("v3"),
+    "Kpiv2": _kpi("v2"),
     "Member": {
         "type": "object",
         "required": ["member_id", "member_title"],
@@ -278,6 +346,21 @@ SCHEMAS: dict[str, dict] = {
             "values": {"type": "array", "items": {"$ref": "#/components/schemas/Value"}},
         },
     },
+    "Ou": {
+        "type": "object",
+        "required": ["id", "title", "municipality"],
+        "properties": {"id": STRING, "title": STRING, "municipality": STRING},
+    },
+    "OuData": {
+        "type": "object",
+        "required": ["kpi", "ou", "period", "values"],
+        "properties": {
+            "kpi": STRING,
+            "ou": STRING,
+            "period": {"type": "integer"},
+            "values": {"type": "array", "items": {"$ref": "#/components/schemas/Value"}},
+        },
+    },
     "Error": {
         "type": "object",
         "required": ["error", "status"],
@@ -286,11 +369,22 @@ SCHEMAS: dict[str, dict] = {
 }
 
 
+LIST_ITEMS = ("Kpi", "KpiGroup", "Municipality", "MunicipalityGroup", "Data", "Ou", "OuData")
+
+
 def spec(server_url: str) -> dict:
     """The whole description, with ``server_url`` (the app's root as the client sees it)."""
     schemas = dict(SCHEMAS)
     for version in VERSIONS:
-        for item in ("Kpi", "KpiGroup", "Municipality", "MunicipalityGroup", "Data"):
+        for item in (
+            "Kpi",
+            "KpiGroup",
+            "Municipality",
+            "MunicipalityGroup",
+            "Data",
+            "Ou",
+            "OuData",
+        ):
             schemas[f"{item}List{version}"] = _list_response(version, item)
     all_paths: dict[str, dict] = {}
     for version in VERSIONS:

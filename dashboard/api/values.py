@@ -87,10 +87,11 @@ def _places(wh: data.Warehouse) -> Places:
     return Places(municipalities, groups, codes, regions, default)
 
 
-def kpis(meta: data.Meta, register_last_year: int) -> list[dict]:
-    """Every KPI's metadata object, in id order. ``publ_period``: the latest year with values
-    (the grant register may hold a funding year after the last reporting year);
-    ``publication_date``: the day the warehouse version that answers was built."""
+def kpis(meta: data.Meta, register_last_year: int, version: str = "v3") -> list[dict]:
+    """Every KPI's metadata object, in id order, as Kolada's ``version`` has it (v3: the flags
+    are JSON booleans; v2: ``is_divided_by_gender`` is 0 or 1). ``publ_period``: the latest
+    year with values (the grant register may hold a funding year after the last reporting
+    year); ``publication_date``: the day the warehouse version that answers was built."""
     published = meta.built_at.date().isoformat() if meta.built_at else None
     out = []
     for kpi in cat.KPIS:
@@ -100,11 +101,11 @@ def kpis(meta: data.Meta, register_last_year: int) -> list[dict]:
                 "id": kpi.id,
                 **cat.kpi_texts(kpi),
                 "municipality_type": "A",
-                "is_divided_by_gender": 0,
+                "is_divided_by_gender": False if version == "v3" else 0,
                 "has_ou_data": False,
                 "operating_area": cat.group_title(kpi.group),
                 "perspective": None,
-                "auspice": None,
+                "auspices": None,
                 "publication_date": published,
                 "prel_publication_date": None,
                 "ou_publication_date": None,

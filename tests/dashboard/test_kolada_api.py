@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 import pytest
+import requests
 from koladapy import KoladaAPI
 from koladapy.exceptions import KoladaAPIError
 
@@ -387,7 +388,9 @@ def test_the_kpis_say_what_the_dashboard_says(client, demo_warehouse):
         assert kpi["description"].startswith(figure.definition("sv"))
         assert figure.source("sv") in kpi["description"]
         assert kpi["municipality_type"] == "A"
-        assert kpi["is_divided_by_gender"] == 0 and kpi["has_ou_data"] is False
+        # v3's flags are JSON booleans (a filter in R takes them as they come)
+        assert kpi["is_divided_by_gender"] is False and kpi["has_ou_data"] is False
+        assert "auspices" in kpi and "auspice" not in kpi
         assert kpi["publication_date"] == meta.built_at.date().isoformat()
         assert kpi["publ_period"] == str(meta.last_year)
         assert kpi["unit"] and kpi["operating_area"]
@@ -534,9 +537,14 @@ def test_from_date_asks_for_changes(client, demo_warehouse):
         "/api/v3/data/kpi/BF0003/municipality/0114/year/2024,24",
         "/api/v2/data/municipality/0114/year/,",
         "/api/v3/data?kpi_id=BF0003&year=2024x",
-        "/api/v3/data?year=2024",
-        "/api/v3/data?kpi_id=&municipality_id=,",
-        "/api/v3/data",
+        "/api/v3/data/kpi/BF0003/year/0",
+        "/api/v3/data/kpi/BF0003/year/2024,",
+        "/api/v3/data?year=2024,,2023",
+        "/api/v3/data?year=٢٠٢٤",
+        "/api/v3/oudata/kpi/BF0003/year/abc",
+        "/api/v2/oudata/ou/V15E144001301/year/2024x",
+        "/api/v3/oudata?year=24",
+        "/api/v3/kpi?page=²",
         "/api/v3/kpi?per_page=5001",
         "/api/v3/kpi?per_page=0",
         "/api/v2/kpi?per_page=abc",
@@ -563,11 +571,10 @@ def test_a_bad_parameter_is_400_json(client, url):
         "/api/v3/",
         "/api/v3",
         "/api/v2/data",  # the query form is v3's
-        "/api/v3/data/kpi/BF0003",
         "/api/v3/data/year/2024",
+        "/api/v2/oudata",  # the query form is v3's
         "/api/v2/kpi/BF0003/extra",
         "/api/v4/kpi",
-        "/api/v3/ou",
     ],
 )
 def test_an_unknown_route_is_404_json(client, url):
@@ -685,6 +692,153 @@ def test_closed_statistics_need_a_token(demo_warehouse, geo_dir, tmp_path):
     # the description is open, and so is the preflight (browsers send it without the token)
     assert client.get("/api/openapi.json").status_code == 200
     assert client.open("/api/v3/kpi", method="OPTIONS").status_code == 200
+
+
+# --- what a Kolada client asks besides -------------------------------------------------------------
+
+OU_ROUTES = [
+    "ou",
+    "ou/V15E144001301,V15E144001101",
+    "ou?title=skola&municipality=0180",
+    "oudata/kpi/N15033/ou/V15E144001301/year/2023,2024",
+    "oudata/kpi/BF0003/year/2024",
+    "oudata/kpi/BF0003/ou/V15E144001301",
+    "oudata/ou/V15E144001301/year/2024",
+    "oudata/kpi/BF0003",
+]
+
+
+@pytest.mark.parametrize("version", ["v3", "v2"])
+def test_organisational_units_are_answered_with_none(client, version):
+    """The project has no organisational units: Kolada's OU routes answer its empty shape."""
+    routes = [*OU_ROUTES]
+    if version == "v3":
+        routes += ["oudata?kpi_id=BF0003&ou_id=V15E144001301&year=2024", "oudata/?ou_id=X"]
+    for route in routes:
+        answer = client.get(f"/api/{version}/{route}")
+        assert answer.status_code == 200, route
+        assert answer.get_json() == {"values": [], "count": 0}, route
+        assert answer.headers["ETag"] and answer.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_kpi_flags_are_as_each_version_has_them(client):
+    v3 = client.get("/api/v3/kpi").get_json()["values"]
+    v2 = client.get("/api/v2/kpi").get_json()["values"]
+    assert [k["id"] for k in v3] == [k["id"] for k in v2] == ALL
+    for kpi in v3:
+        assert kpi["is_divided_by_gender"] is False and kpi["has_ou_data"] is False
+    for kpi in v2:  # v2: the integer 0, never a boolean
+        assert type(kpi["is_divided_by_gender"]) is int and kpi["is_divided_by_gender"] == 0
+        assert kpi["has_ou_data"] is False
+    for kpi in v3 + v2:
+        assert "auspices" in kpi and "auspice" not in kpi
+
+
+def test_kolada_filters_are_honoured(client, demo_warehouse):
+    every = client.get("/api/v2/kpi").get_json()["values"]
+    word = "utvecklingsmedel"
+    by_description = client.get(f"/api/v2/kpi?description={word.upper()}").get_json()["values"]
+    assert by_description == [k for k in every if word in k["description"].casefold()]
+    assert 0 < len(by_description) < len(ALL)
+    area = every[-1]["operating_area"]
+    by_area = client.get("/api/v2/kpi", query_string={"operating_area": area[2:]}).get_json()
+    assert [k["id"] for k in by_area["values"]] == [
+        k["id"] for k in every if k["operating_area"] == area
+    ]
+    both = client.get(
+        "/api/v3/kpi", query_string={"operating_area": area, "title": "per invånare"}
+    ).get_json()["values"]
+    assert [k["id"] for k in both] == ALL[-4:]
+    ids = client.get("/api/v3/kpi?id=BF0019,BF0003").get_json()["values"]
+    assert [k["id"] for k in ids] == ["BF0003", "BF0019"]
+    assert client.get("/api/v3/kpi?title=&description=").get_json()["count"] == len(ALL)
+    assert client.get("/api/v3/municipality?id=0180&type=").get_json()["values"] == [
+        {"id": "0180", "title": "Stockholm", "type": "K"}
+    ]
+    assert client.get("/api/v3/kpi_groups?id=BFG03").get_json()["values"][0]["id"] == "BFG03"
+    # from_date on metadata: all of the version built that day or later, else nothing
+    built = data.meta(data.Warehouse(demo_warehouse)).built_at.date()
+    assert client.get(f"/api/v3/kpi?from_date={built}").get_json()["count"] == len(ALL)
+    later = built + dt.timedelta(days=1)
+    for route in ("kpi", "kpi_groups", "municipality", "municipality_groups"):
+        assert client.get(f"/api/v3/{route}?from_date={later}").get_json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v2/kpi?descripton=utveckling",
+        "/api/v3/kpi?municipality=0180",
+        "/api/v3/kpi_groups?operating_area=x",
+        "/api/v3/municipality?kpi_id=BF0003",
+        "/api/v3/municipality_groups?type=K",
+        "/api/v3/ou?kpi=BF0003",
+        "/api/v3/data?ou_id=X&kpi_id=BF0003",
+        "/api/v3/data/kpi/BF0003/year/2024?title=x",
+        "/api/v2/oudata/kpi/BF0003/year/2024?municipality_id=0180",
+        "/api/v3/oudata?municipality=0180",
+    ],
+)
+def test_an_unknown_filter_is_400_not_ignored(client, url):
+    answer = client.get(url)
+    assert answer.status_code == 400, url
+    body = answer.get_json()
+    assert body["status"] == 400 and "okänd parameter" in body["error"]
+
+
+def test_one_part_and_open_data_queries(client):
+    """``data/kpi/<ids>`` is every value of the KPIs; a v3 query without kpi_id and
+    municipality_id is every value (of the years given)."""
+
+    def objects(url):
+        return as_values([o for p in walk(client, url) for o in p["values"]])
+
+    one = objects("/api/v3/data/kpi/BF0003,BF0015")
+    assert one == objects("/api/v3/data?kpi_id=BF0003,BF0015") and one
+    assert objects("/api/v2/data/kpi/BF0015") == {k: v for k, v in one.items() if k[0] == "BF0015"}
+    year = objects("/api/v3/data?year=2024")
+    assert year == objects(f"/api/v3/data/kpi/{','.join(ALL)}/year/2024")
+    assert objects("/api/v3/data?kpi_id=&municipality_id=,&year=2024") == year
+
+
+def test_links_are_percent_encoded(client):
+    url = "/api/v3/data/kpi/BF0003/municipality/0114,Ö%25,0180/year/2023,2024?per_page=1"
+    first = client.get(url).get_json()
+    link = first["next_url"]
+    assert link.isascii() and "/municipality/0114,%C3%96%25,0180/year/2023,2024?" in link
+    second = client.get(link).get_json()
+    assert second["count"] == 1 and second["values"] != first["values"]
+    assert second["previous_url"].startswith(link.split("?")[0])
+
+
+def test_methods_a_route_lacks_are_405_with_allow(served):
+    for method in ("TRACE", "POST", "PUT", "DELETE", "PATCH"):
+        for path in ("/api/v3/kpi", "/api/v2/data/kpi/BF0003/year/2024", "/api/openapi.json"):
+            answer = requests.request(method, served.url + path, timeout=10)
+            assert answer.status_code == 405, (method, path)
+            assert set(answer.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+            assert answer.json()["status"] == 405
+
+
+def test_a_304_keeps_its_validators_and_openapi_has_an_etag(served):
+    url = served.url + "/api/v3/kpi"
+    first = requests.get(url, timeout=10)
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    again = requests.get(url, headers={"If-None-Match": etag}, timeout=10)
+    assert again.status_code == 304
+    assert again.headers["ETag"] == etag and again.headers["Last-Modified"] == modified
+    spec = requests.get(served.url + "/api/openapi.json", timeout=10)
+    assert spec.status_code == 200 and spec.headers["ETag"]
+    cached = requests.get(
+        served.url + "/api/openapi.json",
+        headers={"If-None-Match": spec.headers["ETag"]},
+        timeout=10,
+    )
+    assert cached.status_code == 304 and cached.content == b""
+    other = requests.get(
+        served.url + "/api/openapi.json", headers={"If-None-Match": '"x"'}, timeout=10
+    )
+    assert other.status_code == 200 and other.json() == spec.json()
 
 
 # --- the description -----------------------------------------------------------------------------
