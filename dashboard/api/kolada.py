@@ -118,7 +118,9 @@ _YEARS_QUERY = re.compile(YEARS_QUERY_PATTERN)
 # What a path keeps unquoted in a link (RFC 3986's pchar less "%", which is quoted).
 PATH_SAFE = "/!$&'()*+,:;=@"
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# page and per_page: at most nine digits (what int() reads at once; the spec says the same).
 _DIGITS = re.compile(r"[0-9]{1,9}")
+MAX_PAGE = 999_999_999
 MUNICIPALITY_TYPES = ("K", "L", "k", "l")
 
 
@@ -266,7 +268,7 @@ def _answer(
 ):
     """Page ``items(wh, meta)``, computed only when the client lacks the current version;
     ``render`` makes the page's items into the objects sent (when they are not already)."""
-    page = _positive("page", 1)
+    page = _positive("page", 1, MAX_PAGE)
     per_page = _positive("per_page", MAX_PER_PAGE, MAX_PER_PAGE)
     wh = context.warehouse()
     meta = data.meta(wh)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dashboard.api import catalogue as cat
 from dashboard.api.kolada import (
     LINKS,
+    MAX_PAGE,
     MAX_PER_PAGE,
     VERSIONS,
     YEARS_PATTERN,
@@ -33,7 +34,12 @@ STRING = {"type": "string"}
 # A path segment: not empty (an empty one is another route, or a redirect), no slash.
 SEGMENT = {"type": "string", "minLength": 1, "pattern": "^[^/]+$"}
 PAGING = [
-    _param("page", "query", "Sida, från 1.", {"type": "integer", "minimum": 1, "default": 1}),
+    _param(
+        "page",
+        "query",
+        "Sida, från 1.",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+    ),
     _param(
         "per_page",
         "query",

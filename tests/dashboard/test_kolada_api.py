@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
+import pykolada
+import pykolada.pykolada
 import pytest
 import requests
 from koladapy import KoladaAPI
@@ -371,6 +373,105 @@ def test_koladapy_reads_every_kpi_place_group_and_value(served, expected):
         if k[1] in expected.groups and k[0] in ("BF0003", "BF0015", "BF0019")
     }
     assert_values(as_values(objects), want)
+
+
+# --- every call of the Python clients ----------------------------------------------------------
+
+
+def test_every_koladapy_call_reads_the_served_app(served, expected):
+    """Each public method of koladapy (pinned), the OU ones included, against the served app:
+    none fails on an answer, and what they return is what the files say."""
+    api = KoladaAPI(base_url=f"{served.url}/api/v3/", max_requests_per_second=1000)
+    called = set()
+
+    def call(name, *args, **kwargs):
+        called.add(name)
+        return getattr(api, name)(*args, **kwargs)
+
+    assert [k["id"] for k in call("search_kpis", "per invånare")] == ALL[-4:]
+    area = call("get_kpi", "BF0015")["operating_area"]
+    assert [k["id"] for k in call("search_kpis", operating_area=area)] == ALL[13:]
+    assert list(call("get_kpis", ["BF0003", "BF0001"], as_dataframe=True)["id"]) == [
+        "BF0001",
+        "BF0003",
+    ]
+    groups = call("get_kpi_groups")
+    assert call("get_kpi_group", groups[0]["id"]) == groups[0]
+    assert len(call("get_kpi_groups", "medel", as_dataframe=True)) == 1
+    assert {m["id"] for m in call("get_municipalities", "stockholm")} == {"0001", "0180"}
+    assert call("get_municipality", "0180") == {"id": "0180", "title": "Stockholm", "type": "K"}
+    some = call("get_municipality_groups", "polisregion", as_dataframe=True)
+    assert len(some) == 7
+    assert call("get_municipality_group", "GP5")["title"] == expected.groups["GP5"][0]
+    assert call("get_organizational_units") == []
+    assert call("get_organizational_units", "skola", municipality="0180", ou_type="V11") == []
+    # Kolada's empty answer for an id: koladapy's own "not found" (there are no units here)
+    with pytest.raises(KoladaAPIError, match="not found"):
+        call("get_organizational_unit", "V15E144001301")
+    assert call("get_values", kpi_id="BF0003", ou_id="V15E144001301", years=2024) == []
+    got = as_values(call("get_values", kpi_id="BF0003", municipality_id=["0180", "0001"]))
+    want = {
+        k: v for k, v in expected.values.items() if k[0] == "BF0003" and k[1] in ("0180", "0001")
+    }
+    assert_values(got, want)
+    frame = call(
+        "get_data_as_dataframe",
+        kpi_id="BF0015",
+        municipality_id="0180",
+        years=[2024],
+        include_metadata=True,
+    )
+    assert list(frame["kpi"]) == ["BF0015"] and float(frame["value"].iloc[0]) == pytest.approx(
+        expected.values[("BF0015", "0180", 2024)][0]
+    )
+    assert call("get_data_as_dataframe", kpi_id="BF0015", ou_id="X", years=2024).empty
+    public = {n for n in dir(KoladaAPI) if not n.startswith("_") and callable(getattr(api, n))}
+    assert called == public
+
+
+def test_every_pykolada_function_reads_the_served_app(served, expected, monkeypatch, tmp_path):
+    """Each public function of pykolada (pinned), a v2 client whose only setting for the host
+    is the module's BASE_URL, against the served app: none raises."""
+    monkeypatch.setattr(pykolada.pykolada, "BASE_URL", f"{served.url}/api/v2/")
+    called = set()
+
+    def call(name, *args, **kwargs):
+        called.add(name)
+        return getattr(pykolada.pykolada, name)(*args, **kwargs)
+
+    every = call("get_kpi")
+    assert [k["id"] for k in every] == ALL
+    word = "utvecklingsmedel"
+    assert [k["id"] for k in call("get_kpi", description=word)] == [
+        k["id"] for k in every if word in k["description"].casefold()
+    ]
+    area = every[-1]["operating_area"]
+    assert [k["id"] for k in call("get_kpi", operating_area=area)] == ALL[13:]
+    assert [k["id"] for k in call("get_kpi", id="BF0003")] == ["BF0003"]
+    assert len(call("get_kpi_groups")) == 3 and call("get_kpi_groups", title="rapport")
+    assert {m["id"] for m in call("get_municipality", title="stockholm")} == {"0001", "0180"}
+    assert {g["id"] for g in call("get_municipality_groups", id="GP5")} == {"GP5"}
+    assert call("get_ou") == [] and call("get_ou", title="skola") == []
+    rows = call("get_data", kpi="BF0003", municipality=["0180", "0001"], year=[2023, 2024])
+    got = {(r["kpi"], r["municipality"], r["year"]): r["value"] for r in rows}
+    assert got == {
+        k: expected.values[k][0]
+        for k in expected.values
+        if k[0] == "BF0003" and k[1] in ("0180", "0001") and k[2] in (2023, 2024)
+    }
+    assert call("get_data", kpi="BF0015", municipality="0180")  # its default years, 1970..2024
+    assert call("get_oudata", kpi="BF0003", ou="V15E144001301") == []
+    assert call("query", "ou", title="skola") == []
+    assert len(call("api_query", "municipality_groups")) == len(expected.groups)
+    assert len(call("_get_all_data", "municipality")) == len(expected.places)
+    assert call("_make_request", f"{served.url}/api/v2/kpi?per_page=5")[-1]["id"] == "BF0021"
+    call("_save_non_data", str(tmp_path))  # its whole metadata dump, ou.json included
+    saved = {p.name: json.loads(p.read_text("utf-8")) for p in tmp_path.iterdir()}
+    assert sorted(saved) == sorted(
+        f"{e}.json" for e in ("kpi", "kpi_groups", "municipality", "municipality_groups", "ou")
+    )
+    assert saved["ou.json"] == [] and len(saved["kpi.json"]) == len(ALL)
+    assert called >= set(pykolada.__all__) | {"api_query", "_save_non_data"}
 
 
 # --- metadata ----------------------------------------------------------------------------------
