@@ -109,6 +109,8 @@ DATA_PATH_FILTERS = frozenset({"from_date"})
 DATA_QUERY_FILTERS = frozenset({"kpi_id", "municipality_id", "year", "from_date"})
 # koladapy sends municipality_id to oudata as well, when a script gives both.
 OUDATA_QUERY_FILTERS = frozenset({"kpi_id", "ou_id", "municipality_id", "year", "from_date"})
+# The parameters that may be repeated (kpi_id=A&kpi_id=B) as well as comma-separated.
+REPEATABLE = frozenset({"kpi_id", "municipality_id", "ou_id", "year"})
 TEXT_FIELDS = ("title", "description", "operating_area")
 # ASCII digits only: \d would take "٢٠٢٤" as a year.
 YEARS_PATTERN = r"^[0-9]{4}(,[0-9]{4})*$"
@@ -127,10 +129,16 @@ MUNICIPALITY_TYPES = ("K", "L", "k", "l")
 def _known(allowed: frozenset[str]) -> None:
     """A parameter the route does not know is refused, not ignored: a script that filters on
     it would otherwise get everything and take it for the filtered answer."""
-    unknown = sorted(set(flask.request.args) - allowed - PAGING)
+    args = flask.request.args
+    unknown = sorted(set(args) - allowed - PAGING)
     if unknown:
         known = ", ".join(sorted(allowed | PAGING))
         raise BadParameter(f"okänd parameter: {', '.join(unknown)}; här gäller {known}")
+    # One value each, but for the lists: a second page= or title= would be silently dropped
+    # or read as something the description does not say.
+    twice = sorted(name for name in args if name not in REPEATABLE and len(args.getlist(name)) > 1)
+    if twice:
+        raise BadParameter(f"ange {', '.join(twice)} en gång (kommaseparera flera id)")
 
 
 def _split(*raw: str | None) -> list[str]:
@@ -194,16 +202,15 @@ def _since(since: dt.date | None, meta: data.Meta) -> bool:
 def _filter(items: list[dict], ids: str | None) -> list[dict]:
     """The path's ids, then the query's ``id``, ``title``, ``description`` and
     ``operating_area`` (a case-insensitive part of the field; left empty, not given)."""
-    for wanted in (ids, *flask.request.args.getlist("id")):
-        if wanted is not None:
-            keep = set(_split(wanted))
-            if keep:
-                items = [i for i in items if i["id"] in keep]
+    for wanted in (ids, flask.request.args.get("id")):
+        keep = set(_split(wanted))
+        if keep:
+            items = [i for i in items if i["id"] in keep]
     for field in TEXT_FIELDS:
-        for raw in flask.request.args.getlist(field):
-            if raw:
-                needle = raw.casefold()
-                items = [i for i in items if needle in (i.get(field) or "").casefold()]
+        raw = flask.request.args.get(field)
+        if raw:
+            needle = raw.casefold()
+            items = [i for i in items if needle in (i.get(field) or "").casefold()]
     return items
 
 

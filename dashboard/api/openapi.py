@@ -144,6 +144,7 @@ def _responses(version: str, item: str) -> dict:
         "400": {"description": "En parameter som inte går att läsa.", "content": error},
         "401": {"description": "Statistiken är inte öppen: logga in eller ange en token."},
         "404": {"description": "Ingen sådan adress.", "content": error},
+        "414": {"description": "Adressen är för lång för servern (gunicorn: 4094 byte)."},
     }
 
 

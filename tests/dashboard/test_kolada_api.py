@@ -646,6 +646,9 @@ def test_from_date_asks_for_changes(client, demo_warehouse):
         "/api/v2/oudata/ou/V15E144001301/year/2024x",
         "/api/v3/oudata?year=24",
         "/api/v3/kpi?page=²",
+        "/api/v3/kpi?page=1&page=2",  # one value each, but for the lists
+        "/api/v2/kpi?title=sökt&title=beviljat",
+        "/api/v3/data?kpi_id=BF0003&from_date=2024-01-01&from_date=2025-01-01",
         "/api/v3/kpi?per_page=5001",
         "/api/v3/kpi?per_page=0",
         "/api/v2/kpi?per_page=abc",
