@@ -4,6 +4,7 @@ Each is a workbook an attacker with an account could send: honest and lying zip 
 100 000 levels deep, a huge shared-strings table, thousands of sheets, a zip of thousands of parts,
 and a sparse sheet whose one far cell makes a reader allocate the whole rectangle. Each comes as a
 report (the template's sheet names, so `detect_kind` says `report_xlsx`) and as a register.
+`hostile_xlsx` draws random ones of the same sorts for the fuzz tests.
 
 The zip is written here byte by byte (local headers, central directory, end record), so that a
 part's declared sizes can lie and so that a 1 GB part is never held in memory: its deflate stream
@@ -17,6 +18,8 @@ import struct
 import zlib
 from dataclasses import dataclass, replace
 from functools import cache
+
+from hypothesis import strategies as st
 
 REPORT_SHEETS = ("Instruktioner", "Uppgifter", "Medborgarlöften", "Projekt", "Listor")
 REGISTER_SHEETS = ("Bidrag",)
@@ -57,17 +60,30 @@ def part(name: str, text: bytes | str) -> Part:
     return Part(name, co.compress(data) + co.flush(), zlib.crc32(data), len(data))
 
 
-def repeated(name: str, head: bytes, piece: bytes, times: int, tail: bytes) -> Part:
-    """head + piece * times + tail, deflated without ever being built whole."""
+def repeated(
+    name: str, head: bytes, piece: bytes, times: int, tail: bytes, *, crc: bool = True
+) -> Part:
+    """head + piece * times + tail, deflated without ever being built whole. Without `crc` the
+    checksum is left 0 (a damaged part, quick to build however large)."""
+    # The piece is repeated inside a unit of about 1 MB first: each copy of a unit costs a flush
+    # (a few bytes) and compresses nothing against the one before.
+    per_unit = max(1, min(times, (1 << 20) // max(1, len(piece))))
+    units, rest = divmod(times, per_unit)
+    unit = piece * per_unit
     co = zlib.compressobj(9, zlib.DEFLATED, -15)
     out = co.compress(head) + co.flush(zlib.Z_FULL_FLUSH)
-    one = co.compress(piece) + co.flush(zlib.Z_FULL_FLUSH)  # the same bytes every time
+    one = co.compress(unit) + co.flush(zlib.Z_FULL_FLUSH)  # the same bytes every time
+    out += one * units + co.compress(piece * rest) + co.flush(zlib.Z_FULL_FLUSH)
     end = co.compress(tail) + co.flush()
-    crc = zlib.crc32(head)
-    for _ in range(times):
-        crc = zlib.crc32(piece, crc)
-    crc = zlib.crc32(tail, crc)
-    return Part(name, out + one * times + end, crc, len(head) + len(piece) * times + len(tail))
+    checksum = 0
+    if crc:
+        checksum = zlib.crc32(head)
+        for _ in range(units):
+            checksum = zlib.crc32(unit, checksum)
+        checksum = zlib.crc32(piece * rest, checksum)
+        checksum = zlib.crc32(tail, checksum)
+    size = len(head) + len(piece) * times + len(tail)
+    return Part(name, out + end, checksum, size)
 
 
 def zip_bytes(parts: list[Part]) -> bytes:
@@ -234,3 +250,66 @@ def hostile(kind: str) -> dict[str, bytes]:
             names, {at: (_sparse_report_sheet if kind == "report" else _sparse_register_sheet)(at)}
         ),
     }
+
+
+# -- for hypothesis: random hostile structures ----------------------------------------------------
+
+COLUMNS = st.sampled_from(["A", "B", "Z", "AA", "ZZ", "XFD"])
+ROW_NUMBERS = st.sampled_from([1, 2, 30, 1_000, 9_999, 65_536, 1_048_576])
+
+
+@st.composite
+def hostile_xlsx(draw) -> bytes:
+    """Workbooks built part by part: random sheets, rows, far cells, nesting, shared strings,
+    parts and sizes that lie, some of them cut short; as reports and as registers."""
+    names = draw(st.sampled_from([REPORT_SHEETS, REGISTER_SHEETS]))
+    at = names.index("Uppgifter") if "Uppgifter" in names else 0
+    cell = draw(
+        st.builds(
+            lambda col, row, text: (
+                f'<row r="{row}"><c r="{col}{row}" t="inlineStr"><is><t>'
+                f"{text}</t></is></c></row>".encode()
+            ),
+            COLUMNS,
+            ROW_NUMBERS,
+            st.sampled_from(["x", "Diarienummer", "Kommunkod", "0114", "A" * 1000]),
+        )
+    )
+    depth = draw(st.sampled_from([0, 10, 900, 5_000, 60_000]))
+    piece = b"<a>" * depth + cell + b"</a>" * depth
+    # Inflated size of the sheet, up to 1.5 GB; its deflate stream stays a few MB at most.
+    inflated = draw(st.sampled_from([0, 1_000, 1_000_000, 30_000_000, 200_000_000, 1_500_000_000]))
+    sheet = repeated(
+        f"xl/worksheets/sheet{at + 1}.xml",
+        _head(),
+        piece,
+        inflated // len(piece),
+        TAIL,
+        crc=inflated <= 1_000_000,
+    )
+    if draw(st.booleans()):
+        sheet.declared = draw(st.sampled_from([0, 4096, sheet.size // 2, 0xFFFFFFFE]))
+    extra = []
+    strings = draw(st.sampled_from([0, 10, 250_000, 4_000_000]))
+    if strings:
+        extra.append(
+            repeated(
+                "xl/sharedStrings.xml",
+                b"<sst>",
+                b"<si><t>s</t></si>",
+                strings,
+                b"</sst>",
+                crc=False,
+            )
+        )
+    members = draw(st.sampled_from([0, 3, 600]))
+    extra += [part(f"xl/media/m{i}.bin", b"m") for i in range(members)]
+    data = package(
+        names,
+        {at: sheet},
+        extra,
+        sheet_entries=draw(st.sampled_from([None, 60, 3_000])),
+    )
+    if draw(st.sampled_from([False] * 9 + [True])):  # cut short, somewhere in its second half
+        data = data[: draw(st.integers(len(data) // 2, len(data)))]
+    return data
