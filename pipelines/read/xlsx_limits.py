@@ -80,6 +80,7 @@ MAX_DIRECTORY_BYTES = 1 * MB
 
 _LABELS = {
     "inflated_bytes": "uppackad storlek",
+    "directory": "zip-arkivets innehållsförteckning",
     "members": "antal delar i zip-arkivet",
     "sheets": "antal blad",
     "rows": "antal rader",
@@ -102,7 +103,7 @@ class TooComplex(Exception):
 
     def issue(self) -> Issue:
         label = _LABELS.get(self.limit, self.limit)
-        if self.limit == "inflated_bytes":
+        if self.limit in ("inflated_bytes", "directory"):
             found, allowed = f"{self.found / MB:.1f} MB", f"{self.allowed / MB:.0f} MB"
         else:
             found, allowed = _number(self.found), _number(self.allowed)
@@ -151,7 +152,7 @@ def check_directory(data: bytes, limits: Limits = REPORT_LIMITS) -> None:
     if entries > limits.members:
         raise TooComplex("members", entries, limits.members, limits.what)
     if size > MAX_DIRECTORY_BYTES:
-        raise TooComplex("inflated_bytes", size, MAX_DIRECTORY_BYTES, limits.what)
+        raise TooComplex("directory", size, MAX_DIRECTORY_BYTES, limits.what)
 
 
 def _open(data: bytes, limits: Limits) -> zipfile.ZipFile:
