@@ -218,14 +218,15 @@ class _Counter:
         """Count one part's tags; returns its inflated size."""
         size = depth = 0
         carry = b""
-        for piece in pieces:
+        piece = next(pieces, None)
+        while piece is not None:
             size += len(piece)
             self._add("inflated_bytes", len(piece))
+            following = next(pieces, None)  # the last piece is counted to its end at once
             buf = carry + piece
-            cut = max(0, len(buf) - _CARRY)
+            cut = len(buf) if following is None else max(0, len(buf) - _CARRY)
             depth = self._region(buf, cut, depth)
-            carry = buf[cut:]
-        self._region(carry, len(carry), depth)
+            carry, piece = buf[cut:], following
         return size
 
     def _region(self, buf: bytes, cut: int, depth: int) -> int:

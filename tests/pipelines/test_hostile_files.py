@@ -21,6 +21,7 @@ from pipelines.read import xlsx_limits
 from pipelines.read.detect import detect_kind
 from pipelines.uploads import StoredFile, create_job, read_job, run_pending
 from tests.conftest import FIXTURES, query, run_cli
+from tests.pipelines import hostile_files
 from tests.pipelines.hostile_files import hostile
 
 GOOD_REPORT = (FIXTURES / "report_libreoffice.xlsx").read_bytes()
@@ -116,6 +117,18 @@ def test_limits_are_far_above_real_files():
     assert report["inflated_bytes"] * 50 < limits.inflated_bytes
     assert report["cells"] * 40 < limits.cells
     assert xlsx_limits.measure(GOOD_REGISTER, "grants_xlsx")["rows"] == 7
+
+
+def test_tags_split_between_inflated_pieces_are_counted_once():
+    """The counts are exact across the 64 KB pieces a part inflates in: 50 000 rows of varied
+    length (so that tags fall across every boundary), with and without a namespace prefix."""
+    rows = "".join(
+        f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><x:c r="B{r}"/></row>' for r in range(50_000)
+    )
+    sheet = hostile_files.part("xl/worksheets/sheet1.xml", hostile_files.sheet_xml(rows))
+    data = hostile_files.package(hostile_files.REGISTER_SHEETS, {0: sheet})
+    found = xlsx_limits.measure(data, "grants_xlsx")
+    assert (found["rows"], found["cells"], found["sheets"]) == (50_000, 100_000, 1)
 
 
 def test_a_kommun_account_s_register_is_refused_unread_and_a_hostile_job_does_not_stop_the_next(
