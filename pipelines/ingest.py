@@ -30,6 +30,7 @@ from pipelines.load import (
     next_submission_id,
     scalar,
 )
+from pipelines.read import isolated, xlsx_limits
 from pipelines.read.detect import detect_kind
 from pipelines.submission import Submission
 from pipelines.transform import run_transform
@@ -51,6 +52,8 @@ class IngestResult:
     version: int
     warehouse: Path
     files: list[dict] = field(default_factory=list)
+    # The parsing child's peak resident memory (KB) after each file it read, by source path.
+    parse_peaks_kb: dict[str, int] = field(default_factory=dict)
 
     @property
     def rejected(self) -> int:
@@ -146,17 +149,28 @@ def receive(
 def parse(sub: Submission, data: bytes, ctx: Context, sender: Sender | None = None) -> None:
     """Recognise, read and validate one file; sets kind, status, rows and issues. With a
     `sender`, also refuses what that account may not send (`check_sender`)."""
-    kind, reason = detect_kind(data)
+    kind, reason = detect_kind(data)  # a cheap look, bounded whatever the bytes
     sub.kind = kind
     log = IssueLog()
     locate = None
     try:
         if kind == "unknown":
-            log.error("unknown_kind", reason or "okänd filtyp", expected="JSON, XLSX eller CSV")
+            too_complex = (reason or "").startswith(xlsx_limits.TOO_COMPLEX)
+            log.error(
+                "too_complex" if too_complex else "unknown_kind",
+                reason or "okänd filtyp",
+                expected="JSON, XLSX eller CSV",
+            )
+        elif sender is not None and kind.startswith("grants") and not sender.may_send_grants:
+            pass  # refused by check_sender below, unread: a file the sender may not send
+        elif kind.endswith("xlsx") and (problem := xlsx_limits.check(data, kind)) is not None:
+            log.issues.append(problem)  # measured while inflated, before any reader sees it
         elif kind in ("report_json", "report_xlsx"):
             locate = _parse_report(sub, data, kind, ctx, log)
         else:
             _parse_grants(sub, data, kind, ctx, log)
+    except MemoryError:
+        raise  # the child process that parses files reports it (pipelines.read.isolated)
     except Exception as exc:  # the last guard: one odd file never stops a run
         sub.report, sub.grant_rows = None, []
         log.error(
@@ -182,7 +196,8 @@ def check_sender(
     log: IssueLog,
     locate: Callable[[str], Location] | None = None,
 ) -> None:
-    """Refuse what the sending account may not send; `parse` calls it once the file is read.
+    """Refuse what the sending account may not send; `parse` calls it after reading a report
+    (whose municipality is only known then) and, without reading it, for a grant register.
 
     A municipality's account reports for its own municipality only, and only a coordinator sends
     grant registers. A refusal is an ordinary rejection with its reason, recorded like any other;
@@ -210,8 +225,9 @@ def check_sender(
             "årsrapport",
             expected="en årsrapport (JSON eller XLSX)",
         )
-        # Every row is refused, the good ones with the bad.
-        sub.rows_rejected = (sub.rows_rejected or 0) + len(sub.grant_rows)
+        # The register is refused before it is read (`parse`), so its rows are not counted.
+        if sub.grant_rows:
+            sub.rows_rejected = (sub.rows_rejected or 0) + len(sub.grant_rows)
         sub.grant_rows = []
 
 
@@ -345,6 +361,8 @@ def ingest_locked(
         next_id = next_submission_id(con)
         submissions: list[Submission] = []
         finished: list[Path] = []
+        parser = isolated.shared(ctx)
+        peaks: dict[str, int] = {}
         for done, path in enumerate(files):
             if progress:
                 progress(done, len(files))
@@ -369,7 +387,11 @@ def ingest_locked(
                     )
                 )
             elif data is not None:
-                parse(sub, data, ctx, senders.get(path))
+                # In a child process with a memory and a time ceiling: one hostile file is
+                # rejected (`too_complex`), the run goes on.
+                peak = parser.parse(sub, data, senders.get(path))
+                if peak is not None:
+                    peaks[str(path)] = peak
             if sub.sha256 and not _refused_for_sender(sub):
                 seen.setdefault(sub.sha256, sub.submission_id)
             submissions.append(sub)
@@ -389,7 +411,7 @@ def ingest_locked(
     if from_inbox:
         for path in finished + [s.source_path for s in submissions if s.archived]:
             path.unlink(missing_ok=True)
-    return IngestResult(version=number, warehouse=warehouse, files=summary)
+    return IngestResult(version=number, warehouse=warehouse, files=summary, parse_peaks_kb=peaks)
 
 
 def _refused_for_sender(sub: Submission) -> bool:
