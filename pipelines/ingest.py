@@ -13,7 +13,7 @@ import contextlib
 import hashlib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -374,7 +374,17 @@ def ingest_locked(
                 continue
             sub.submission_id = next_id
             next_id += 1
-            if sub.sha256 and sub.sha256 in seen:
+            sender = senders.get(path)
+            copy = bool(sub.sha256) and sub.sha256 in seen
+            refused = None
+            if copy and data is not None and sender is not None:
+                # A copy is still checked for its sender's rights: another municipality's
+                # report re-sent by an account must be refused for it, or it would stand as that
+                # municipality's latest file (a duplicate is not read again otherwise).
+                refused = _refused_copy(parser, sub, data, sender)
+            if refused is not None:
+                sub = refused
+            elif copy:
                 sub.status = "duplicate"
                 sub.duplicate_of = seen[sub.sha256]
                 sub.kind = detect_kind(data)[0] if data is not None else "unknown"
@@ -389,7 +399,7 @@ def ingest_locked(
             elif data is not None:
                 # In a child process with a memory and a time ceiling: one hostile file is
                 # rejected (`too_complex`), the run goes on.
-                peak = parser.parse(sub, data, senders.get(path))
+                peak = parser.parse(sub, data, sender)
                 if peak is not None:
                     peaks[str(path)] = peak
             if sub.sha256 and not _refused_for_sender(sub):
@@ -412,6 +422,15 @@ def ingest_locked(
         for path in finished + [s.source_path for s in submissions if s.archived]:
             path.unlink(missing_ok=True)
     return IngestResult(version=number, warehouse=warehouse, files=summary, parse_peaks_kb=peaks)
+
+
+def _refused_copy(
+    parser: isolated.Parser, sub: Submission, data: bytes, sender: Sender
+) -> Submission | None:
+    """`sub` read as if new, when its sender may not send it (else None: an ordinary copy)."""
+    probe = replace(sub, issues=[], grant_rows=[], grant_id_places=[])
+    parser.parse(probe, data, sender)
+    return probe if _refused_for_sender(probe) else None
 
 
 def _refused_for_sender(sub: Submission) -> bool:
