@@ -13,7 +13,7 @@ import contextlib
 import hashlib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +30,7 @@ from pipelines.load import (
     next_submission_id,
     scalar,
 )
+from pipelines.read import isolated, xlsx_limits
 from pipelines.read.detect import detect_kind
 from pipelines.submission import Submission
 from pipelines.transform import run_transform
@@ -51,6 +52,8 @@ class IngestResult:
     version: int
     warehouse: Path
     files: list[dict] = field(default_factory=list)
+    # The parsing child's peak resident memory (KB) after each file it read, by source path.
+    parse_peaks_kb: dict[str, int] = field(default_factory=dict)
 
     @property
     def rejected(self) -> int:
@@ -146,17 +149,28 @@ def receive(
 def parse(sub: Submission, data: bytes, ctx: Context, sender: Sender | None = None) -> None:
     """Recognise, read and validate one file; sets kind, status, rows and issues. With a
     `sender`, also refuses what that account may not send (`check_sender`)."""
-    kind, reason = detect_kind(data)
+    kind, reason = detect_kind(data)  # a cheap look, bounded whatever the bytes
     sub.kind = kind
     log = IssueLog()
     locate = None
     try:
         if kind == "unknown":
-            log.error("unknown_kind", reason or "okänd filtyp", expected="JSON, XLSX eller CSV")
+            too_complex = (reason or "").startswith(xlsx_limits.TOO_COMPLEX)
+            log.error(
+                "too_complex" if too_complex else "unknown_kind",
+                reason or "okänd filtyp",
+                expected="JSON, XLSX eller CSV",
+            )
+        elif sender is not None and kind.startswith("grants") and not sender.may_send_grants:
+            pass  # refused by check_sender below, unread: a file the sender may not send
+        elif kind.endswith("xlsx") and (problem := xlsx_limits.check(data, kind)) is not None:
+            log.issues.append(problem)  # measured while inflated, before any reader sees it
         elif kind in ("report_json", "report_xlsx"):
             locate = _parse_report(sub, data, kind, ctx, log)
         else:
             _parse_grants(sub, data, kind, ctx, log)
+    except MemoryError:
+        raise  # the child process that parses files reports it (pipelines.read.isolated)
     except Exception as exc:  # the last guard: one odd file never stops a run
         sub.report, sub.grant_rows = None, []
         log.error(
@@ -182,7 +196,8 @@ def check_sender(
     log: IssueLog,
     locate: Callable[[str], Location] | None = None,
 ) -> None:
-    """Refuse what the sending account may not send; `parse` calls it once the file is read.
+    """Refuse what the sending account may not send; `parse` calls it after reading a report
+    (whose municipality is only known then) and, without reading it, for a grant register.
 
     A municipality's account reports for its own municipality only, and only a coordinator sends
     grant registers. A refusal is an ordinary rejection with its reason, recorded like any other;
@@ -210,8 +225,9 @@ def check_sender(
             "årsrapport",
             expected="en årsrapport (JSON eller XLSX)",
         )
-        # Every row is refused, the good ones with the bad.
-        sub.rows_rejected = (sub.rows_rejected or 0) + len(sub.grant_rows)
+        # The register is refused before it is read (`parse`), so its rows are not counted.
+        if sub.grant_rows:
+            sub.rows_rejected = (sub.rows_rejected or 0) + len(sub.grant_rows)
         sub.grant_rows = []
 
 
@@ -345,6 +361,8 @@ def ingest_locked(
         next_id = next_submission_id(con)
         submissions: list[Submission] = []
         finished: list[Path] = []
+        parser = isolated.shared(ctx)
+        peaks: dict[str, int] = {}
         for done, path in enumerate(files):
             if progress:
                 progress(done, len(files))
@@ -356,7 +374,17 @@ def ingest_locked(
                 continue
             sub.submission_id = next_id
             next_id += 1
-            if sub.sha256 and sub.sha256 in seen:
+            sender = senders.get(path)
+            copy = bool(sub.sha256) and sub.sha256 in seen
+            refused = None
+            if copy and data is not None and sender is not None:
+                # A copy is still checked for its sender's rights: another municipality's
+                # report re-sent by an account must be refused for it, or it would stand as that
+                # municipality's latest file (a duplicate is not read again otherwise).
+                refused = _refused_copy(parser, sub, data, sender)
+            if refused is not None:
+                sub = refused
+            elif copy:
                 sub.status = "duplicate"
                 sub.duplicate_of = seen[sub.sha256]
                 sub.kind = detect_kind(data)[0] if data is not None else "unknown"
@@ -369,7 +397,11 @@ def ingest_locked(
                     )
                 )
             elif data is not None:
-                parse(sub, data, ctx, senders.get(path))
+                # In a child process with a memory and a time ceiling: one hostile file is
+                # rejected (`too_complex`), the run goes on.
+                peak = parser.parse(sub, data, sender)
+                if peak is not None:
+                    peaks[str(path)] = peak
             if sub.sha256 and not _refused_for_sender(sub):
                 seen.setdefault(sub.sha256, sub.submission_id)
             submissions.append(sub)
@@ -389,7 +421,16 @@ def ingest_locked(
     if from_inbox:
         for path in finished + [s.source_path for s in submissions if s.archived]:
             path.unlink(missing_ok=True)
-    return IngestResult(version=number, warehouse=warehouse, files=summary)
+    return IngestResult(version=number, warehouse=warehouse, files=summary, parse_peaks_kb=peaks)
+
+
+def _refused_copy(
+    parser: isolated.Parser, sub: Submission, data: bytes, sender: Sender
+) -> Submission | None:
+    """`sub` read as if new, when its sender may not send it (else None: an ordinary copy)."""
+    probe = replace(sub, issues=[], grant_rows=[], grant_id_places=[])
+    parser.parse(probe, data, sender)
+    return probe if _refused_for_sender(probe) else None
 
 
 def _refused_for_sender(sub: Submission) -> bool:

@@ -9,8 +9,9 @@ Uploads: random multipart bodies (random bytes, names with ``../``, NUL, control
 very long ones, empty parts, parts without a file name, other field names, cut off mid-way) and
 random raw bodies with random content types, to ``POST /api/inlamning`` with a token. Never a
 5xx; every file part the server took is in the job record, in order, with its size and hash (or
-why it was refused); and nothing of a request is left in ``<upload dir>/.incoming``. The jobs'
-runners are waited for at the end, so no process outlives the module.
+why it was refused); and nothing of a request is left in ``<upload dir>/.incoming``. Hostile
+XLSX structures (``hostile_files.hostile_xlsx``) sent by either account each get an outcome. The
+jobs' runners are waited for at the end, so no process outlives the module.
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ import string
 import time
 
 import pytest
-from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import HealthCheck, Phase, event, example, given, settings
 from hypothesis import strategies as st
 from test_access_matrix import outputs_of, runner_pids, stop_runners, stringify_id
 
 from dashboard.users import UserStore
+from tests.pipelines import hostile_files
 
 PASSWORD = "ett-tillrackligt-langt-losenord"
 UPDATE = "/_dash-update-component"
@@ -699,6 +701,45 @@ def test_raw_upload_bodies_are_answered_without_a_server_error(site, body, conte
     else:
         assert response.status_code in (400, 413)
         assert "error" in answer
+
+
+HOSTILE_BOUNDARY = "hostile-xlsx-7f3a9c0e5b1d"
+
+
+# Generated, not shrunk: shrinking workbooks of this size through the runner takes minutes.
+@settings(FUZZ, max_examples=6, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(
+    files=st.lists(hostile_files.hostile_xlsx(), min_size=1, max_size=3),
+    who=st.sampled_from(["kommun", "coordinator"]),
+)
+def test_hostile_xlsx_uploads_are_answered_and_every_file_accounted_for(site, files, who):
+    """Zip bombs, far cells, deep nesting, lying sizes, sent by either account: taken (202),
+    then every file gets an outcome from the runner, whose child process has the ceilings."""
+    items = [
+        {"field": "fil", "filename": f"fil{i}.xlsx", "content": data, "type": None}
+        for i, data in enumerate(files)
+    ]
+    body = b"".join(_encode(p, HOSTILE_BOUNDARY) for p in items)
+    body += f"--{HOSTILE_BOUNDARY}--\r\n".encode()
+    content_type = f"multipart/form-data; boundary={HOSTILE_BOUNDARY}"
+    response, answer = _post_upload(site, body, content_type, who)
+    assert response.status_code == 202, answer
+    if who == "kommun":  # (it reads the job back as the kommun account)
+        _check_record(site, answer, items)
+    assert [f["size"] for f in answer["files"]] == [len(data) for data in files]
+    client = site["uploads"].server.test_client()
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        job = client.get(answer["status_url"], headers=site[who]).get_json()
+        if job["state"] in ("done", "failed"):
+            break
+        time.sleep(0.2)
+    assert job["state"] == "done", job
+    for entry in job["files"]:
+        outcome = entry["outcome"]
+        assert outcome["status"] in ("loaded", "partially_loaded", "rejected", "duplicate")
+        if outcome["status"] == "rejected":
+            assert outcome["errors"], entry
 
 
 def test_the_fuzz_leaves_no_runner_behind(site):

@@ -1,4 +1,6 @@
-"""No byte string makes `ingest` crash: every file is loaded or rejected, and accounted for."""
+"""No byte string makes `ingest` crash: every file is loaded or rejected, and accounted for; and
+no hostile XLSX structure (zip bombs, far cells, deep nesting, lying sizes) gets past the child's
+memory ceiling."""
 
 from __future__ import annotations
 
@@ -6,12 +8,14 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from pipelines.ingest import Context, ingest, parse
+from pipelines.read import isolated
 from pipelines.submission import Submission
 from tests.conftest import FIXTURES, query
+from tests.pipelines import hostile_files
 
 VALID_JSON = (FIXTURES / "report_valid.json").read_bytes()
 SEEDS = [
@@ -86,3 +90,48 @@ def test_ingest_accounts_for_any_file(tmp_path_factory, data):
     assert file["status"] in ("loaded", "partially_loaded", "rejected", "duplicate", "superseded")
     assert query(folder / "wh", "select count(*) from mart_submissions") == [(1,)]
     assert path.read_bytes() == data, "an explicitly given file is never changed"
+
+
+# -- hostile XLSX structures --------------------------------------------------------------------
+
+# Generated, not shrunk: shrinking a workbook of this size would take minutes.
+HOSTILE = settings(
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
+
+
+@settings(HOSTILE, max_examples=25)
+@given(data=hostile_files.hostile_xlsx())
+def test_hostile_xlsx_structures_are_rejected_or_read_in_bounded_memory(data):
+    """Through the child process ingest uses: never an exception, always a status and a reason,
+    and the child's peak memory below its ceiling."""
+    parser = isolated.shared(CONTEXT)
+    sub = Submission("f.xlsx", Path("f.xlsx"), "x", len(data), datetime(2025, 1, 1))
+    peak = parser.parse(sub, data)
+    event(f"{sub.status}: {', '.join(sorted({e.code for e in sub.errors})) or '-'}")
+    assert sub.status in ("loaded", "partially_loaded", "rejected")
+    if sub.status == "rejected":
+        assert sub.errors and all(e.message for e in sub.errors)
+    assert peak is not None and peak < parser.memory_mb * 1024 + 200 * 1024
+
+
+@settings(HOSTILE, max_examples=4)
+@given(files=st.lists(hostile_files.hostile_xlsx(), min_size=1, max_size=4))
+def test_ingest_accounts_for_every_hostile_xlsx(tmp_path_factory, files):
+    folder = tmp_path_factory.mktemp("hostile")
+    paths = []
+    for i, data in enumerate(files):
+        paths.append(folder / f"fil{i}.xlsx")
+        paths[-1].write_bytes(data)
+    result = ingest(paths, folder / "wh", folder)
+    assert sorted(f["file"] for f in result.files) == sorted(p.name for p in paths)
+    for f in result.files:
+        assert f["status"] in ("loaded", "partially_loaded", "rejected", "duplicate", "superseded")
+        if f["status"] == "rejected":
+            assert f["errors"]
