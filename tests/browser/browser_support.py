@@ -1,6 +1,6 @@
 """What the browser tests share: the served app, the console log, page helpers, mart reads.
 
-``Server`` (from ``dashboard.bench``) runs ``python -m dashboard`` as a user would (gunicorn, two
+``Server`` (from ``bench.dashboard``) runs ``python -m dashboard`` as a user would (gunicorn, two
 workers, a free port on 127.0.0.1) over one warehouse directory. ``BrowserLog`` collects a page's
 console errors, uncaught exceptions and failed requests. ``open_page`` and ``choose`` wait for Dash
 the way a reader does: until the heading is there and no component waits for a callback.
@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 import duckdb
 
 # The served app and the Chromium set-up are the benchmark's: one way to start and drive them.
-from dashboard.bench import (
+from bench.dashboard import (
     CHROMIUM,
     CHROMIUM_ARGS,
     Server,

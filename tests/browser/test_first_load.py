@@ -10,8 +10,8 @@ import pytest
 from browser_support import open_page
 from plotly.offline import get_plotlyjs_version
 
-from dashboard import plotly_partial
-from dashboard.bench import PLOTLY_PATH, Server, http_get, measure_first_load
+from bench.dashboard import PLOTLY_PATH, Server, http_get, measure_first_load
+from dashboard.serving import plotly_partial
 
 pytestmark = pytest.mark.browser
 

@@ -38,7 +38,7 @@ import pytest
 from sign_in import csrf_token, sign_in
 
 from dashboard.i18n import t
-from dashboard.users import UserStore
+from dashboard.security.users import UserStore
 from tests.corpus import (
     files_of_year,
     inbox_and_manifest,

@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from test_access_matrix import outputs_of, runner_pids, stop_runners, stringify_id
 
-from dashboard.users import UserStore
+from dashboard.security.users import UserStore
 
 PASSWORD = "ett-tillrackligt-langt-losenord"
 UPDATE = "/_dash-update-component"

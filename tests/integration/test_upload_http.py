@@ -31,8 +31,8 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from dashboard.bench import Server
-from dashboard.users import UserStore
+from bench.dashboard import Server
+from dashboard.security.users import UserStore
 from pipelines import reference
 from tests.conftest import FIXTURES, query, run_cli
 

@@ -123,7 +123,7 @@ def main() -> None:
         work = Path(tmp)
         bench_ingest(work, seed=42)
         try:
-            from dashboard.bench import main as dashboard_bench
+            from bench.dashboard import main as dashboard_bench
         except ImportError:
             print("\n(dashboard benchmark not available)")
         else:

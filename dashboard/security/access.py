@@ -40,8 +40,8 @@ import dash
 import flask
 from markupsafe import escape
 
-from dashboard import audit, auth, callback_body
-from dashboard.users import Account
+from dashboard.security import audit, auth, callback_body
+from dashboard.security.users import Account
 
 OPEN = "open"
 PUBLISHED = "published"

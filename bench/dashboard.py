@@ -1,7 +1,7 @@
 """The dashboard's benchmark: callback times and sizes, and the first page load, at 1x and 10x.
 
 ``make bench`` calls ``main(work)`` after the pipelines' benchmark, with ``work/"wh_1x"`` and
-``work/"wh_10x"`` built from the demo data. ``python -m dashboard.bench`` runs alone: it builds a
+``work/"wh_10x"`` built from the demo data. ``python -m bench.dashboard`` runs alone: it builds a
 1x warehouse from seeded demo data in a temporary folder.
 
 The marts have a fixed grain (290 municipalities x years), so ten times the received files
@@ -50,7 +50,7 @@ from pathlib import Path
 import brotli
 import duckdb
 
-from dashboard.compression import COPY_HEADER
+from dashboard.serving.compression import COPY_HEADER
 
 ROOT = Path(__file__).resolve().parents[1]
 REPEATS = 30
@@ -120,7 +120,8 @@ class Server:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     env: dict[str, str] | None = None  # extra environment for the server (accounts, uploads)
-    nice: int = 0  # a lower CPU priority for the server's processes (see dashboard/cluster.py)
+    # a lower CPU priority for the server's processes (see dashboard/serving/cluster.py)
+    nice: int = 0
 
     @property
     def url(self) -> str:

@@ -1,12 +1,12 @@
 """The reference deployment, on one machine: haproxy in front of several app servers.
 
-``python -m dashboard.cluster --servers 2 --api-servers 1 --port 8050`` (``make serve-cluster``)
-starts copies of the app (``python -m dashboard``: gunicorn, on free ports), all reading the same
-warehouse directory, accounts file, audit log and upload directory, and haproxy (Debian's
-package) on ``--port`` in front of them, with the config from ``deploy/haproxy.cfg.template``:
-the open data (``/api/v3/``, ``/api/v2/``, ``/data/``) goes to a pool of its own, so that its
-many cheap reads never wait behind the dashboard's heavy callbacks in one worker.
-It runs until interrupted and stops them all. The app trusts one proxy hop
+``python -m dashboard.serving.cluster --servers 2 --api-servers 1 --port 8050`` (``make
+serve-cluster``) starts copies of the app (``python -m dashboard``: gunicorn, on free ports), all
+reading the same warehouse directory, accounts file, audit log and upload directory, and haproxy
+(Debian's package) on ``--port`` in front of them, with the config from
+``deploy/haproxy.cfg.template``: the open data (``/api/v3/``, ``/api/v2/``, ``/data/``) goes to a
+pool of its own, so that its many cheap reads never wait behind the dashboard's heavy callbacks in
+one worker. It runs until interrupted and stops them all. The app trusts one proxy hop
 (``BF_TRUSTED_PROXIES=1``), so the sign-in throttling sees the reader's address, not haproxy's.
 
 ``Cluster`` is the same as a context manager, for the tests and the load test.
@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from dashboard.bench import ROOT, Server, free_port, http_get
+from bench.dashboard import ROOT, Server, free_port, http_get
 
 TEMPLATE = ROOT / "deploy" / "haproxy.cfg.template"
 
