@@ -1,12 +1,12 @@
 """A bounded load test of the served dashboard, with publishes of new data while it runs.
 
-``python -m bench.loadtest [--users 20 --seconds 60 --workers 2]`` (``make bench`` runs it
-after the benchmark) builds a warehouse from seeded demo data in a temporary folder, adds a few
-accounts, serves the real app with gunicorn (``bench.dashboard.Server``: ``python -m dashboard``
-on a free port of 127.0.0.1) and lets simulated clients use it for a fixed time: browsers (half
-of them anonymous, half signed in through the real form) and, one in five by default, scripts
-reading the Kolada-shaped API. Half-way through, the real pipeline (``python -m pipelines
-ingest``, in a subprocess) publishes a new warehouse version while the clients keep going.
+``python -m bench.loadtest [--users 20 --seconds 60 --workers 2]`` (``make bench`` runs it after the
+benchmark) builds a warehouse from seeded demo data in a temporary folder, adds a few accounts,
+serves the real app with gunicorn (``dashboard.serving.cluster.Server``: ``python -m dashboard`` on
+a free port of 127.0.0.1) and lets simulated clients use it for a fixed time: browsers (half of them
+anonymous, half signed in through the real form) and, one in five by default, scripts reading the
+Kolada-shaped API. Half-way through, the real pipeline (``python -m pipelines ingest``, in a
+subprocess) publishes a new warehouse version while the clients keep going.
 
 ``--cluster 2`` runs the same against the reference deployment
 (``dashboard.serving.cluster.Cluster``: haproxy in front of that many app servers, each gunicorn
@@ -92,9 +92,9 @@ from urllib.parse import urlencode, urlsplit
 
 import brotli
 
-from bench.dashboard import CALLBACKS, ROOT, Server, percentile, read
+from bench.dashboard import CALLBACKS, ROOT, percentile, read
 from dashboard.api import catalogue
-from dashboard.serving.cluster import Cluster
+from dashboard.serving.cluster import Cluster, Server
 
 TARGET_P95_MS = 500
 TARGET_API_P95_MS = 100  # the cluster's target for the Kolada API (issue 13)

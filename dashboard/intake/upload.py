@@ -59,7 +59,7 @@ from wtforms import ValidationError
 
 from dashboard import context
 from dashboard.security import access, audit, auth
-from dashboard.serving.serve import THREADS
+from dashboard.serving.workers import THREADS
 from pipelines import uploads
 from pipelines.contract import MAX_FILE_BYTES
 

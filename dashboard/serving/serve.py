@@ -14,10 +14,7 @@ import os
 from gunicorn.app.base import BaseApplication
 
 from dashboard.data import warehouse_dir_from_env
-
-# Threads per worker (gthread). dashboard/intake/upload.py lets at most half of them wait for an
-# upload job (``?vanta=1``), so the others stay free for readers.
-THREADS = 4
+from dashboard.serving.workers import THREADS
 
 
 class DashboardServer(BaseApplication):

@@ -3,7 +3,7 @@
 Every value the API publishes is checked against a recomputation from the seeded demo corpus's
 files (tests/corpus.py reads the reports, the grant registers and the reference list without the
 pipelines), twice: through Flask's test client, and through a real Kolada client (koladapy, as
-analysts use it against api.kolada.se) talking to the served app (gunicorn, bench.dashboard).
+analysts use it against api.kolada.se) talking to the served app (gunicorn, dashboard.serving.cluster.Server).
 What a value is (docs/api.md): per municipality a yes/no figure is 1 or 0, a missing one null
 with the status "Ej rapporterat" and count 0; for a county, the nation or a group the share in
 per cent of the municipalities with a value, count being how many; amounts are sums (county-level
@@ -27,11 +27,11 @@ import pytest
 from koladapy import KoladaAPI
 from koladapy.exceptions import KoladaAPIError
 
-from bench.dashboard import Server
 from dashboard import data, i18n
 from dashboard.api import catalogue
 from dashboard.app import create_app
 from dashboard.security.users import UserStore
+from dashboard.serving.cluster import Server
 from tests.corpus import (
     current_reports,
     grant_totals,

@@ -25,9 +25,9 @@ from pathlib import Path
 import pytest
 from sign_in import sign_in
 
-from bench.dashboard import free_port
 from dashboard.app import create_app
 from dashboard.security.users import UserStore
+from dashboard.serving.cluster import free_port
 from pipelines.ingest import ingest
 from pipelines.uploads import Sender
 from tests.conftest import FIXTURES, ROOT
