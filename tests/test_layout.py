@@ -14,12 +14,16 @@ The rules:
   the product, never the other way round);
 - ``dashboard.components`` imports neither ``dashboard.views`` nor ``dashboard.pages``, and
   ``dashboard.views`` does not import ``dashboard.pages`` (parts below, builders in the middle,
-  pages on top).
+  pages on top);
+- README's "What is where" names every package, folder and root module of ``dashboard/``,
+  ``pipelines/`` and ``bench/``, and every folder of ``tests/``; its "Settings" names every
+  environment variable the product reads.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -184,3 +188,72 @@ def test_no_arrow_up(graph, importer, imported):
         if under(target, imported)
     )
     assert not wrong, wrong
+
+
+def what_is_where() -> str:
+    text = (ROOT / "README.md").read_text("utf-8")
+    return text.split("## What is where", 1)[1].split("\n## ", 1)[0]
+
+
+def block(section: str, top: str) -> str:
+    """The lines of ``section`` from ``top/`` at a line's start to the next top-level entry."""
+    lines = section.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{top}/"))
+    end = next(
+        (i for i in range(start + 1, len(lines)) if re.match(r"^[a-z.]", lines[i])), len(lines)
+    )
+    return "\n".join(lines[start:end])
+
+
+def rooms(top: str) -> list[str]:
+    """The packages and folders (``name/``) and root modules (``name.py``) of a top folder."""
+    folder = ROOT / top
+    folders = [p.name + "/" for p in folder.iterdir() if p.is_dir() and p.name != "__pycache__"]
+    files = [p.name for p in folder.glob("*.py") if p.name != "__init__.py"]
+    return sorted(folders + files)
+
+
+def named(room: str, text: str) -> bool:
+    end = "" if room.endswith("/") else r"(?!\w)"  # vendor/ is named by vendor/plotly/
+    return re.search(rf"(?<![\w/]){re.escape(room)}{end}", text) is not None
+
+
+@pytest.mark.parametrize("top", ["dashboard", "pipelines", "bench"])
+def test_readme_names_every_package_and_root_module(top):
+    text = block(what_is_where(), top)
+    missing = [room for room in rooms(top) if not named(room, text)]
+    assert not missing, f"README's 'What is where' does not name these in {top}/: {missing}"
+
+
+def test_readme_names_every_test_folder():
+    text = block(what_is_where(), "tests")
+    missing = [room for room in rooms("tests") if room.endswith("/") and not named(room, text)]
+    assert not missing, f"README's 'What is where' does not name these in tests/: {missing}"
+
+
+def test_the_plan_check_would_see_a_missing_room():
+    """The check above is not vacuous: a room left out of the text is reported."""
+    text = block(what_is_where(), "dashboard")
+    assert named("security/", text) and named("app.py", text)
+    assert not named("security/", text.replace("security/", "sec/"))
+    assert not named("app.py", text.replace("app.py", "application.py"))
+
+
+SETTING = re.compile(
+    r"""(?:environ(?:\.get)?\(\s*|environ\[\s*|getenv\(\s*|_setting\(\s*)"([A-Z][A-Z0-9_]+)\""""
+)
+
+
+def test_readme_documents_every_setting_the_code_reads():
+    read = {
+        name
+        for top in PRODUCT
+        for path in (ROOT / top).rglob("*.py")
+        for name in SETTING.findall(path.read_text("utf-8"))
+    }
+    # the known ones must be found, so the pattern still matches how settings are read
+    assert {"WAREHOUSE_DIR", "BF_SECURE_COOKIES", "BF_AUDIT_KEEP", "REFERENCE_DIR"} <= read
+    text = (ROOT / "README.md").read_text("utf-8")
+    settings = text.split("## Settings", 1)[1].split("\n## ", 1)[0]
+    missing = sorted(name for name in read if f"`{name}`" not in settings)
+    assert not missing, f"README's Settings section does not document: {missing}"

@@ -161,10 +161,6 @@ def can_upload(user: Account | None) -> bool:
     return user is not None and user.role in UPLOAD_ROLES
 
 
-def can_send_grants(user: Account | None) -> bool:
-    return user is not None and user.role == "coordinator"
-
-
 def can_read_audit(user: Account | None) -> bool:
     return user is not None and user.role == "coordinator"
 
