@@ -27,6 +27,7 @@ def pytest_configure(config):
 
 
 FIXTURES = ROOT / "tests" / "fixtures"
+DEMO_SEED, DEMO_YEARS = 7, range(2022, 2026)  # the demo_inbox fixture's
 
 
 @pytest.fixture
@@ -66,8 +67,19 @@ def demo_inbox(tmp_path_factory) -> Path:
     from pipelines.demo import generate
 
     folder = tmp_path_factory.mktemp("demo") / "inbox"
-    generate(folder, seed=7, years=range(2022, 2026))
+    generate(folder, seed=DEMO_SEED, years=DEMO_YEARS)
     return folder
+
+
+@pytest.fixture(scope="session")
+def demo_manifest(demo_inbox, tmp_path_factory) -> tuple[dict, dict[str, bytes]]:
+    """The generator's manifest of the demo inbox and its files (name -> bytes), made once per
+    session for every test that recomputes a figure from the files (``tests/corpus.py``: the same
+    seed generated again, checked byte for byte against the inbox). Read it, never change it."""
+    from tests.corpus import inbox_and_manifest
+
+    scratch = tmp_path_factory.mktemp("demo_manifest") / "inbox"
+    return inbox_and_manifest(demo_inbox, scratch, DEMO_SEED, DEMO_YEARS)
 
 
 @pytest.fixture(scope="session")

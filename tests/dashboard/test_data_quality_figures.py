@@ -30,13 +30,12 @@ from dashboard.i18n import t
 from tests.corpus import (
     current_reports,
     files_of_year,
-    inbox_and_manifest,
     names_in_files,
     reference_municipalities,
     reporting_status,
 )
 
-SEED, YEARS = 7, range(2022, 2026)  # as the demo_inbox fixture generates it
+YEARS = range(2022, 2026)  # as the demo_inbox fixture generates it
 # The demo breaks files of its last year only: 2025 has late, revised, missing (nothing received
 # and only rejected files) and rejected files; 2024 has all but the rejected ones.
 YEAR = YEARS[-1]
@@ -54,9 +53,8 @@ class Corpus:
 
 
 @pytest.fixture(scope="module")
-def corpus(demo_inbox, demo_warehouse, tmp_path_factory) -> Corpus:
-    scratch = tmp_path_factory.mktemp("dq_manifest") / "inbox"
-    manifest, snapshot = inbox_and_manifest(demo_inbox, scratch, SEED, YEARS)
+def corpus(demo_manifest, demo_warehouse) -> Corpus:
+    manifest, snapshot = demo_manifest
     return Corpus(
         manifest=manifest,
         snapshot=snapshot,

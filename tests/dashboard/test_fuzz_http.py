@@ -659,6 +659,7 @@ def _check_record(site, answer: dict, items: list[dict] | None) -> None:
     ]
 
 
+@pytest.mark.slow  # its jobs: about 50 whole ingests, one after another by the runner
 @settings(FUZZ, max_examples=50)
 @given(upload=multipart_bodies())
 @example(upload=(TRUNCATED, "multipart/form-data; boundary=B", None))
@@ -690,6 +691,7 @@ CONTENT_TYPES = st.sampled_from(
 ) | st.text(max_size=40).filter(lambda s: "\n" not in s and "\r" not in s)
 
 
+@pytest.mark.slow  # its jobs: about 50 whole ingests, one after another by the runner
 @settings(FUZZ, max_examples=30)
 @given(body=st.binary(max_size=2000), content_type=CONTENT_TYPES)
 def test_raw_upload_bodies_are_answered_without_a_server_error(site, body, content_type):
@@ -701,6 +703,7 @@ def test_raw_upload_bodies_are_answered_without_a_server_error(site, body, conte
         assert "error" in answer
 
 
+@pytest.mark.slow  # its jobs: about 50 whole ingests, one after another by the runner
 def test_the_fuzz_leaves_no_runner_behind(site):
     """Runs last in this module: the jobs it made end, and so do their runners."""
     _wait_for_jobs(site)

@@ -35,7 +35,6 @@ from dashboard.serving.cluster import Server
 from tests.corpus import (
     current_reports,
     grant_totals,
-    inbox_and_manifest,
     late_report,
     municipality_groups,
     reference_municipalities,
@@ -43,7 +42,7 @@ from tests.corpus import (
     report_figures,
 )
 
-SEED, YEARS = 7, range(2022, 2026)  # as the demo_inbox fixture generates it
+YEARS = range(2022, 2026)  # as the demo_inbox fixture generates it
 NOT_REPORTED = "Ej rapporterat"
 
 # The catalogue written out again, independently: an id never changes its meaning.
@@ -161,9 +160,8 @@ def _region_value(kind: str, figure: str, fs: list[dict], population: int, extra
 
 
 @pytest.fixture(scope="module")
-def expected(demo_inbox, demo_warehouse, tmp_path_factory) -> Expected:
-    scratch = tmp_path_factory.mktemp("kolada_manifest") / "inbox"
-    manifest, snapshot = inbox_and_manifest(demo_inbox, scratch, SEED, YEARS)
+def expected(demo_manifest, demo_warehouse) -> Expected:
+    manifest, snapshot = demo_manifest
     refs = {m["municipality_code"]: m for m in reference_municipalities()}
     skr = municipality_groups()
     reports = current_reports(manifest, snapshot)
