@@ -83,6 +83,23 @@ def demo_manifest(demo_inbox, tmp_path_factory) -> tuple[dict, dict[str, bytes]]
 
 
 @pytest.fixture(scope="session")
+def demo_reports(demo_manifest) -> dict[tuple[str, int], dict]:
+    """``tests.corpus.current_reports`` of the demo inbox: read once per session (reading every
+    report with openpyxl takes 8-25 s here, and seven tests need it). Read it, never change it."""
+    from tests.corpus import current_reports
+
+    return current_reports(*demo_manifest)
+
+
+@pytest.fixture(scope="session")
+def demo_names(demo_manifest) -> dict[str, tuple[str | None, int | None]]:
+    """``tests.corpus.names_in_files`` of the demo inbox (what each file names), read once."""
+    from tests.corpus import names_in_files
+
+    return names_in_files(demo_manifest[1])
+
+
+@pytest.fixture(scope="session")
 def demo_warehouse(demo_inbox, tmp_path_factory) -> Path:
     """A warehouse directory built by the real pipeline from the seeded demo inbox."""
     from pipelines.ingest import ingest

@@ -31,7 +31,6 @@ from dashboard.i18n import INDICATORS, REQUIREMENTS, status_label, t
 from dashboard.views import compare as cmp
 from dashboard.views import compare_state as cstate
 from tests.corpus import (
-    current_reports,
     municipality_groups,
     reference_municipalities,
     register_rows,
@@ -87,10 +86,10 @@ class Corpus:
 
 
 @pytest.fixture(scope="module")
-def corpus(demo_manifest) -> Corpus:
-    manifest, snapshot = demo_manifest
+def corpus(demo_manifest, demo_reports) -> Corpus:
+    snapshot = demo_manifest[1]
     return Corpus(
-        reports=current_reports(manifest, snapshot),
+        reports=demo_reports,
         grants=register_rows(snapshot),
         municipalities=reference_municipalities(),
         groups=municipality_groups(),

@@ -26,8 +26,6 @@ from dashboard.views import dq_warnings
 from pipelines.template import report_to_xlsx_bytes
 from tests.conftest import FIXTURES, ROOT, run_cli, write_json
 from tests.corpus import (
-    current_reports,
-    names_in_files,
     register_rows,
 )
 
@@ -37,12 +35,12 @@ SV = "sv"
 
 
 @pytest.fixture(scope="module")
-def corpus(demo_manifest):
-    manifest, snapshot = demo_manifest
+def corpus(demo_manifest, demo_reports, demo_names):
+    snapshot = demo_manifest[1]
     return {
-        "reports": current_reports(manifest, snapshot),
+        "reports": demo_reports,
         "register": register_rows(snapshot),
-        "named": names_in_files(snapshot),
+        "named": demo_names,
     }
 
 

@@ -20,7 +20,6 @@ from tests.corpus import (
     REVIEW_FLAGS as FLAGS,
 )
 from tests.corpus import (
-    current_reports,
     gini,
     lorenz,
     reference_municipalities,
@@ -51,13 +50,13 @@ class Corpus:
 
 
 @pytest.fixture(scope="module")
-def corpus(demo_manifest) -> Corpus:
+def corpus(demo_manifest, demo_reports) -> Corpus:
     """The demo inbox as files, and the generator's manifest (which files should load; checked
     byte for byte against the files the warehouse was built from)."""
-    manifest, snapshot = demo_manifest
+    snapshot = demo_manifest[1]
     return Corpus(
         grants=register_rows(snapshot),
-        reports=current_reports(manifest, snapshot),
+        reports=demo_reports,
         municipalities=reference_municipalities(),
     )
 

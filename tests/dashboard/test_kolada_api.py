@@ -33,7 +33,6 @@ from dashboard.app import create_app
 from dashboard.security.users import UserStore
 from dashboard.serving.cluster import Server
 from tests.corpus import (
-    current_reports,
     grant_totals,
     late_report,
     municipality_groups,
@@ -160,11 +159,11 @@ def _region_value(kind: str, figure: str, fs: list[dict], population: int, extra
 
 
 @pytest.fixture(scope="module")
-def expected(demo_manifest, demo_warehouse) -> Expected:
-    manifest, snapshot = demo_manifest
+def expected(demo_manifest, demo_reports, demo_warehouse) -> Expected:
+    snapshot = demo_manifest[1]
     refs = {m["municipality_code"]: m for m in reference_municipalities()}
     skr = municipality_groups()
-    reports = current_reports(manifest, snapshot)
+    reports = demo_reports
     municipal, county_level = grant_totals(register_rows(snapshot))
     report_years = {year for _, year in reports}
     register_years = {year for _, year in municipal} | {year for _, year in county_level}
