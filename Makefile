@@ -59,7 +59,7 @@ serve: ## Serve the dashboard with gunicorn on 127.0.0.1:$(PORT)
 	WAREHOUSE_DIR=$(WAREHOUSE_DIR) PORT=$(PORT) $(PY) -m dashboard
 
 serve-cluster: setup-haproxy ## The reference deployment: haproxy on 127.0.0.1:$(PORT) in front of 2 app servers
-	WAREHOUSE_DIR=$(WAREHOUSE_DIR) $(PY) -m dashboard.cluster --servers 2 --port $(PORT)
+	WAREHOUSE_DIR=$(WAREHOUSE_DIR) $(PY) -m dashboard.serving.cluster --servers 2 --port $(PORT)
 
 test: setup ## Install everything and run lint plus the whole test suite
 	$(VENV)/bin/ruff check .
@@ -81,9 +81,9 @@ format: ## Format and autofix with ruff
 	$(VENV)/bin/ruff check --fix .
 
 bench: setup-python setup-haproxy ## Print ingest and dashboard timings at 1x and 10x, then the load tests (one server; haproxy with 2)
-	$(PY) -m pipelines.bench
-	$(PY) -m dashboard.loadtest --users 20 --api-clients 4 --seconds 60 --workers 2
-	$(PY) -m dashboard.loadtest --cluster 2 --api-servers 1 --api-workers 2 --dashboard-nice 10 --users 50 --api-clients 30 --seconds 60 --publishes 2 --workers 1
+	$(PY) -m bench.ingest
+	$(PY) -m bench.loadtest --users 20 --api-clients 4 --seconds 60 --workers 2
+	$(PY) -m bench.loadtest --cluster 2 --api-servers 1 --api-workers 2 --dashboard-nice 10 --users 50 --api-clients 30 --seconds 60 --publishes 2 --workers 1
 
 plotly-bundle: ## Rebuild dashboard/vendor/plotly/plotly-partial.min.js (needs Node.js and the npm registry)
 	cd dashboard/vendor/plotly && npm ci --no-audit --no-fund --ignore-scripts && npm run build

@@ -19,23 +19,14 @@ from dash import ClientsideFunction, Dash, Input, Output
 from dash.exceptions import DependencyException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import (
-    access,
-    audit,
-    auth,
-    bulk,
-    caching,
-    compression,
-    context,
-    data,
-    geo,
-    plotly_partial,
-    upload,
-    users,
-)
+from dashboard import context, data
 from dashboard.api import install as install_api
 from dashboard.components import shell, table
 from dashboard.i18n import lang_or_default, t
+from dashboard.intake import upload
+from dashboard.opendata import bulk
+from dashboard.security import access, audit, auth, caching, users
+from dashboard.serving import compression, geo, plotly_partial
 from pipelines import uploads
 
 HERE = Path(__file__).resolve().parent

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from dashboard.users import ROLES, AccountError, UserStore, users_file_from_env
+from dashboard.security.users import ROLES, AccountError, UserStore, users_file_from_env
 
 app = typer.Typer(
     help="Brottsförebyggande lägesbild: serve the dashboard and manage its accounts.",
@@ -39,7 +39,7 @@ def default(context: typer.Context) -> None:
 @app.command()
 def serve() -> None:
     """Serve the dashboard with gunicorn on 127.0.0.1:$PORT (default 8050)."""
-    from dashboard.serve import main
+    from dashboard.serving.serve import main
 
     main()
 

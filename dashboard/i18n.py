@@ -647,7 +647,7 @@ STRINGS: dict[str, Text] = {
         "nav_label": ("Huvudmeny", "Main menu"),
         # the button that opens the navigation on narrow screens
         "menu": ("Meny", "Menu"),
-        # sign-in and sign-out (dashboard/auth.py, templates/)
+        # sign-in and sign-out (dashboard/security/auth.py, templates/)
         "login_title": ("Logga in", "Sign in"),
         "login_intro": (
             "Logga in med det konto du fått av den nationella samordnaren.",
@@ -695,7 +695,7 @@ STRINGS: dict[str, Text] = {
         "logout_cancel": ("Avbryt", "Cancel"),
         "logout_none": ("Du är inte inloggad.", "You are not signed in."),
         "nav_sign_in": ("Logga in", "Sign in"),
-        # bulk downloads (dashboard/bulk.py, templates/bulk.html)
+        # bulk downloads (dashboard/opendata/bulk.py, templates/bulk.html)
         "bulk_title": ("Öppna data: hela tabeller", "Open data: whole tables"),
         "bulk_intro": (
             "Varje tabell (mart) i den publicerade versionen som Parquet och som CSV för svenskt "

@@ -27,6 +27,7 @@ def pytest_configure(config):
 
 
 FIXTURES = ROOT / "tests" / "fixtures"
+DEMO_SEED, DEMO_YEARS = 7, range(2022, 2026)  # the demo_inbox fixture's
 
 
 @pytest.fixture
@@ -66,8 +67,36 @@ def demo_inbox(tmp_path_factory) -> Path:
     from pipelines.demo import generate
 
     folder = tmp_path_factory.mktemp("demo") / "inbox"
-    generate(folder, seed=7, years=range(2022, 2026))
+    generate(folder, seed=DEMO_SEED, years=DEMO_YEARS)
     return folder
+
+
+@pytest.fixture(scope="session")
+def demo_manifest(demo_inbox, tmp_path_factory) -> tuple[dict, dict[str, bytes]]:
+    """The generator's manifest of the demo inbox and its files (name -> bytes), made once per
+    session for every test that recomputes a figure from the files (``tests/corpus.py``: the same
+    seed generated again, checked byte for byte against the inbox). Read it, never change it."""
+    from tests.corpus import inbox_and_manifest
+
+    scratch = tmp_path_factory.mktemp("demo_manifest") / "inbox"
+    return inbox_and_manifest(demo_inbox, scratch, DEMO_SEED, DEMO_YEARS)
+
+
+@pytest.fixture(scope="session")
+def demo_reports(demo_manifest) -> dict[tuple[str, int], dict]:
+    """``tests.corpus.current_reports`` of the demo inbox: read once per session (reading every
+    report with openpyxl takes 8-25 s here, and seven tests need it). Read it, never change it."""
+    from tests.corpus import current_reports
+
+    return current_reports(*demo_manifest)
+
+
+@pytest.fixture(scope="session")
+def demo_names(demo_manifest) -> dict[str, tuple[str | None, int | None]]:
+    """``tests.corpus.names_in_files`` of the demo inbox (what each file names), read once."""
+    from tests.corpus import names_in_files
+
+    return names_in_files(demo_manifest[1])
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ figures published here. ``install(server)`` registers:
 - CORS on all of them, so a page on another site may read them (GET only, no cookies).
 
 ``catalogue.py`` holds the KPI table (ids that never change) and the place ids; ``values.py``
-turns the warehouse's rows into Kolada's objects. Who may read is ``dashboard.access``'s
+turns the warehouse's rows into Kolada's objects. Who may read is ``dashboard.security.access``'s
 decision, as for every request. Nothing is read at import.
 """
 

@@ -31,9 +31,10 @@ from urllib.parse import quote, urlencode
 import flask
 from werkzeug.http import is_resource_modified
 
-from dashboard import access, context, data
+from dashboard import context, data
 from dashboard.api import catalogue as cat
 from dashboard.api import values
+from dashboard.security import access
 
 VERSIONS = ("v3", "v2")
 LINKS = {"v3": ("next_url", "previous_url"), "v2": ("next_page", "previous_page")}

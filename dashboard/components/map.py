@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 from dash import Patch
@@ -180,10 +179,6 @@ def colorbar(kind: Kind, lang: Lang, values: MapValues | None = None) -> dict:
 def _tick(value: float, lang: Lang) -> str:
     text = f"{value:,.0f}" if value >= 10 else f"{value:,.1f}"
     return text.replace(",", "\u00a0").replace(".", ",") if lang == "sv" else text
-
-
-def geo_available(geo_dir: Path, level: str) -> bool:
-    return (geo_dir / GEO_FILES[level]).is_file()
 
 
 def point_sizes(population: list[int]) -> list[float]:

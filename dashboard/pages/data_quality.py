@@ -18,7 +18,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard import access, auth, context, data, export, state
+from dashboard import context, data, export, state
 from dashboard.components.chart import captioned_chart
 from dashboard.components.definitions import definitions_list
 from dashboard.components.filters import (
@@ -32,8 +32,9 @@ from dashboard.components.kpi import kpi_grid
 from dashboard.components.map import map_figure, map_note
 from dashboard.components.notice import ignored_notice, needs_warehouse
 from dashboard.components.table import Table, render_table
-from dashboard.geo import geo_url
 from dashboard.i18n import Lang, lang_or_default, t
+from dashboard.security import access, auth
+from dashboard.serving.geo import geo_url
 from dashboard.views import data_quality as view
 from dashboard.views import data_quality_state as dqs
 

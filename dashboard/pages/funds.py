@@ -42,8 +42,8 @@ from dashboard.components.kpi import kpi_grid
 from dashboard.components.map import map_figure, map_patch
 from dashboard.components.notice import ignored_notice, needs_warehouse
 from dashboard.components.table import render_table
-from dashboard.geo import geo_url
 from dashboard.i18n import FUND_FLAGS, LEVELS, Lang, lang_or_default, t
+from dashboard.serving.geo import geo_url
 from dashboard.views import funds as view
 from dashboard.views import funds_state as fstate
 from dashboard.views.funds_pack import review_pack, summary_kpis

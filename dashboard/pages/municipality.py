@@ -13,12 +13,13 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard import access, auth, context, data, export, state
+from dashboard import context, data, export, state
 from dashboard.components.definitions import definitions_list
 from dashboard.components.filters import labelled_select, picker_row, year_options
 from dashboard.components.notice import ignored_notice, needs_warehouse
 from dashboard.components.table import render_table
 from dashboard.i18n import INDICATORS, MEASURES, Lang, lang_or_default, t
+from dashboard.security import access, auth
 from dashboard.views import data_quality as dq_view
 from dashboard.views import municipality as view
 

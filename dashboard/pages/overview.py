@@ -21,8 +21,8 @@ from dashboard.components.kpi import kpi_grid
 from dashboard.components.map import map_figure, map_note, map_patch
 from dashboard.components.notice import ignored_notice, needs_warehouse
 from dashboard.components.table import render_table
-from dashboard.geo import geo_url
 from dashboard.i18n import INDICATORS, LEVELS, STATUS_LABELS, Lang, lang_or_default, t
+from dashboard.serving.geo import geo_url
 from dashboard.views import overview as view
 
 PAGE = "overview"

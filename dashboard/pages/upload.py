@@ -6,7 +6,7 @@ filtered by event, account, days and free text, the filter and page in the URL).
 to ``POST /api/inlamning`` (the same endpoint scripts use) from ``assets/app.js``, with the
 page's CSRF token; the job's id comes back into ``up-job``, and the page follows the job every
 second until it is finished: its progress, then each file's outcome with its reasons. Who may
-open the page, send what and read which job is decided in ``dashboard/access.py``.
+open the page, send what and read which job is decided in ``dashboard/security/access.py``.
 """
 
 from __future__ import annotations
@@ -17,11 +17,13 @@ import polars as pl
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 from flask_wtf.csrf import generate_csrf
 
-from dashboard import access, audit, auth, context, data, export, upload
+from dashboard import context, data, export
 from dashboard.components.filters import labelled_input, labelled_select, picker_row
 from dashboard.components.notice import ignored_notice
 from dashboard.components.table import Table, render_table
 from dashboard.i18n import Lang, lang_or_default, t
+from dashboard.intake import upload
+from dashboard.security import access, audit, auth
 from dashboard.views import upload_state as view
 from pipelines import uploads
 from pipelines.contract import MAX_FILE_BYTES

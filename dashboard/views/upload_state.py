@@ -2,8 +2,8 @@
 (its filter and page from the URL, its table).
 
 The jobs are the records the upload endpoint writes and the pipeline's runner completes
-(``pipelines/uploads.py``); the audit log is ``dashboard/audit.py``'s. Everything from a file
-(names, reasons quoting its values) is put into table cells as plain text.
+(``pipelines/uploads.py``); the audit log is ``dashboard/security/audit.py``'s. Everything from a
+file (names, reasons quoting its values) is put into table cells as plain text.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ import re
 
 import polars as pl
 
-from dashboard import audit, state
+from dashboard import state
 from dashboard.components.table import Table
 from dashboard.i18n import Lang, t
+from dashboard.security import audit
 from dashboard.views.data_quality import file_status_label
 
 

@@ -1,9 +1,10 @@
 """What the browser tests share: the served app, the console log, page helpers, mart reads.
 
-``Server`` (from ``dashboard.bench``) runs ``python -m dashboard`` as a user would (gunicorn, two
-workers, a free port on 127.0.0.1) over one warehouse directory. ``BrowserLog`` collects a page's
-console errors, uncaught exceptions and failed requests. ``open_page`` and ``choose`` wait for Dash
-the way a reader does: until the heading is there and no component waits for a callback.
+``Server`` (from ``dashboard.serving.cluster``) runs ``python -m dashboard`` as a user would
+(gunicorn, two workers, a free port on 127.0.0.1) over one warehouse directory. ``BrowserLog``
+collects a page's console errors, uncaught exceptions and failed requests. ``open_page`` and
+``choose`` wait for Dash the way a reader does: until the heading is there and no component waits
+for a callback.
 ``pdf_pages`` reads what Chromium's ``page.pdf`` printed (each page's size, text and pictures) with
 the standard library alone: neither pypdf nor poppler's pdftotext is a dependency.
 """
@@ -20,17 +21,18 @@ from urllib.parse import parse_qs, urlsplit
 
 import duckdb
 
-# The served app and the Chromium set-up are the benchmark's: one way to start and drive them.
-from dashboard.bench import (
+# The Chromium set-up is the benchmark's and the served app the reference deployment's: one way
+# to start and drive them.
+from bench.dashboard import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    Server,
     choose,
     click_map,
     open_page,
     show,
     wait_settled,
 )
+from dashboard.serving.cluster import Server
 
 __all__ = [
     "CHROMIUM",

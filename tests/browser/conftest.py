@@ -67,7 +67,7 @@ def page(context, browser_log):
 @pytest.fixture(scope="session")
 def viewer_account() -> tuple[str, str]:
     """A viewer in the served app's accounts file (``BF_USERS_FILE``, set for the test run)."""
-    from dashboard.users import UserStore, users_file_from_env
+    from dashboard.security.users import UserStore, users_file_from_env
 
     store = UserStore(users_file_from_env())
     name, password = "webblasare", "ett-langt-losenord-for-test"
@@ -79,7 +79,7 @@ def viewer_account() -> tuple[str, str]:
 @pytest.fixture(scope="session")
 def coordinator_account() -> tuple[str, str]:
     """A coordinator in the served app's accounts file (sees Lämna filer and the audit log)."""
-    from dashboard.users import UserStore, users_file_from_env
+    from dashboard.security.users import UserStore, users_file_from_env
 
     store = UserStore(users_file_from_env())
     name, password = "webbsamordnare", "ett-langt-losenord-for-test"

@@ -15,7 +15,7 @@ import pytest
 from browser_support import Server, query_of, wait_settled
 from test_pages import severe_violations
 
-from dashboard.users import UserStore
+from dashboard.security.users import UserStore
 from tests.dashboard import tiny_warehouse
 
 pytestmark = pytest.mark.browser

@@ -10,8 +10,10 @@ import pytest
 from browser_support import open_page
 from plotly.offline import get_plotlyjs_version
 
-from dashboard import plotly_partial
-from dashboard.bench import PLOTLY_PATH, Server, http_get, measure_first_load
+from bench.dashboard import measure_first_load
+from dashboard.serving import plotly_partial
+from dashboard.serving.cluster import Server, http_get
+from dashboard.serving.compression import PLOTLY_PATH
 
 pytestmark = pytest.mark.browser
 

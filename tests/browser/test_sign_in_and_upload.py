@@ -22,7 +22,7 @@ from browser_support import Server, marts, wait_settled
 from playwright.sync_api import expect
 from test_pages import severe_violations
 
-from dashboard.users import UserStore
+from dashboard.security.users import UserStore
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.browser

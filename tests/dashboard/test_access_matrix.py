@@ -38,16 +38,15 @@ import pytest
 from sign_in import csrf_token, sign_in
 
 from dashboard.i18n import t
-from dashboard.users import UserStore
+from dashboard.security.users import UserStore
 from tests.corpus import (
     files_of_year,
-    inbox_and_manifest,
     named_in_file,
     reference_municipalities,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED, YEARS = 7, range(2022, 2026)  # as the demo_inbox fixture generates it
+YEARS = range(2022, 2026)  # as the demo_inbox fixture generates it
 PASSWORD = "ett-tillrackligt-langt-losenord"
 UPDATE = "/_dash-update-component"
 # who -> (account name, role); "kommun_own" is bound to M, "kommun_other" to O
@@ -291,7 +290,7 @@ def _query(warehouse: Path, sql: str) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def world(demo_inbox, demo_warehouse, tmp_path_factory) -> World:
+def world(demo_manifest, demo_warehouse) -> World:
     # M and O from the warehouse: the municipality whose every file of a year was rejected, and
     # another with files in that year and no rejected file at all.
     own, year = _query(
@@ -306,8 +305,7 @@ def world(demo_inbox, demo_warehouse, tmp_path_factory) -> World:
         f" group by 1 having count(*) filter (where year = {year}) > 0"
         f" and count(*) filter (where status = 'rejected') = 0 order by 1 limit 1",
     )[0]
-    scratch = tmp_path_factory.mktemp("access_manifest") / "inbox"
-    manifest, snapshot = inbox_and_manifest(demo_inbox, scratch, SEED, YEARS)
+    manifest, snapshot = demo_manifest
     # What each file's content names: read from the file for every file that did not load as
     # generated (rejected, duplicate, partly loaded) and for the registers; a report that loaded
     # names what the generator wrote into it (reading 1 100 files with openpyxl takes 7 s).
@@ -976,7 +974,15 @@ def _rows() -> list[Row]:
 
 EXPECTED = _rows()
 CASES = [
-    pytest.param(r, column, public, id=f"{r.label}|{column}|{'public' if public else 'closed'}")
+    pytest.param(
+        r,
+        column,
+        public,
+        id=f"{r.label}|{column}|{'public' if public else 'closed'}",
+        # the upload rows wait for the runner's ingests into a copy of the demo warehouse
+        # (three jobs for each of the two apps, 10-45 s in all): `make test` runs them
+        marks=pytest.mark.slow if r.purpose == "upload" else (),
+    )
     for r in EXPECTED
     for column, (_, publics) in COLUMNS.items()
     for public in publics

@@ -8,10 +8,11 @@ import dash
 import plotly
 import pytest
 
-from dashboard import access, plotly_partial
 from dashboard.app import INDEX_STRING
-from dashboard.compression import PLOTLY_PATH
 from dashboard.i18n import INDICATORS, MEASURES, t
+from dashboard.security import access
+from dashboard.serving import plotly_partial
+from dashboard.serving.compression import PLOTLY_PATH
 
 
 def _props(component):

@@ -22,9 +22,9 @@ import pytest
 from sign_in import sign_in
 from test_access_matrix import download_body, find_node, router_body
 
-from dashboard import audit
 from dashboard.i18n import t
-from dashboard.users import UserStore
+from dashboard.security import audit
+from dashboard.security.users import UserStore
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "ett-langt-losenord-for-loggen"
@@ -93,7 +93,7 @@ def test_one_address_naming_ever_new_accounts_is_a_few_lines_too(tmp_path):
 WORKER = """
 import sys
 from pathlib import Path
-from dashboard import audit
+from dashboard.security import audit
 for n in range(int(sys.argv[2])):
     audit.record(Path(sys.argv[1]), "sign_in_throttled", user="kommun", address="192.0.2.7")
     audit.record(Path(sys.argv[1]), "sign_in", user="w" + sys.argv[3], address="192.0.2.8")

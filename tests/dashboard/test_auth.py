@@ -24,10 +24,10 @@ from pathlib import Path
 import pytest
 from sign_in import csrf_token, sign_in
 
-from dashboard import audit
 from dashboard.i18n import t
-from dashboard.signins import SignIns
-from dashboard.users import UserStore
+from dashboard.security import audit
+from dashboard.security.signins import SignIns
+from dashboard.security.users import UserStore
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "ett-tillrackligt-langt-losenord"

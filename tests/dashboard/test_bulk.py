@@ -11,7 +11,7 @@ import pytest
 from sign_in import sign_in
 
 from dashboard.app import create_app
-from dashboard.users import UserStore
+from dashboard.security.users import UserStore
 
 PASSWORD = "ett-langt-losenord"
 PROTECTED = {"mart_submissions", "mart_issues"}

@@ -31,14 +31,12 @@ from dashboard.i18n import INDICATORS, REQUIREMENTS, status_label, t
 from dashboard.views import compare as cmp
 from dashboard.views import compare_state as cstate
 from tests.corpus import (
-    current_reports,
-    inbox_and_manifest,
     municipality_groups,
     reference_municipalities,
     register_rows,
 )
 
-SEED, YEARS = 7, range(2022, 2026)  # as the demo_inbox fixture generates it
+YEARS = range(2022, 2026)  # as the demo_inbox fixture generates it
 SV = "sv"
 NBSP = "\u00a0"
 
@@ -88,11 +86,10 @@ class Corpus:
 
 
 @pytest.fixture(scope="module")
-def corpus(demo_inbox, tmp_path_factory) -> Corpus:
-    scratch = tmp_path_factory.mktemp("compare_manifest") / "inbox"
-    manifest, snapshot = inbox_and_manifest(demo_inbox, scratch, SEED, YEARS)
+def corpus(demo_manifest, demo_reports) -> Corpus:
+    snapshot = demo_manifest[1]
     return Corpus(
-        reports=current_reports(manifest, snapshot),
+        reports=demo_reports,
         grants=register_rows(snapshot),
         municipalities=reference_municipalities(),
         groups=municipality_groups(),

@@ -28,15 +28,12 @@ import pytest
 from dashboard import data, export, fmt
 from dashboard.i18n import t
 from tests.corpus import (
-    current_reports,
     files_of_year,
-    inbox_and_manifest,
-    names_in_files,
     reference_municipalities,
     reporting_status,
 )
 
-SEED, YEARS = 7, range(2022, 2026)  # as the demo_inbox fixture generates it
+YEARS = range(2022, 2026)  # as the demo_inbox fixture generates it
 # The demo breaks files of its last year only: 2025 has late, revised, missing (nothing received
 # and only rejected files) and rejected files; 2024 has all but the rejected ones.
 YEAR = YEARS[-1]
@@ -54,15 +51,14 @@ class Corpus:
 
 
 @pytest.fixture(scope="module")
-def corpus(demo_inbox, demo_warehouse, tmp_path_factory) -> Corpus:
-    scratch = tmp_path_factory.mktemp("dq_manifest") / "inbox"
-    manifest, snapshot = inbox_and_manifest(demo_inbox, scratch, SEED, YEARS)
+def corpus(demo_manifest, demo_names, demo_warehouse) -> Corpus:
+    manifest, snapshot = demo_manifest
     return Corpus(
         manifest=manifest,
         snapshot=snapshot,
         municipalities={m["municipality_code"]: m for m in reference_municipalities()},
         received=datetime.now(UTC).replace(tzinfo=None),
-        named=names_in_files(snapshot),
+        named=demo_names,
     )
 
 
@@ -317,14 +313,14 @@ def test_the_reasons_give_every_error_of_every_rejected_file(page, corpus, files
 
 
 @pytest.mark.parametrize("year", CHECKED)
-def test_needs_attention_matches_the_reports(page, corpus, year):
+def test_needs_attention_matches_the_reports(page, corpus, demo_reports, year):
     """Stale situation reports (updated two or more years before the year), agreements expired
     or expiring within 180 days (from today for the latest year, 31 December before), and a
     situation report without an action plan: from the current reports' files."""
     today = datetime.now(UTC).date()
     reference = today if year >= today.year or year == YEARS[-1] else date(year, 12, 31)
     expected = set()
-    for (code, report_year), r in current_reports(corpus.manifest, corpus.snapshot).items():
+    for (code, report_year), r in demo_reports.items():
         if report_year != year:
             continue
         updated = r["situation_updated"]

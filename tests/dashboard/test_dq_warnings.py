@@ -26,25 +26,21 @@ from dashboard.views import dq_warnings
 from pipelines.template import report_to_xlsx_bytes
 from tests.conftest import FIXTURES, ROOT, run_cli, write_json
 from tests.corpus import (
-    current_reports,
-    inbox_and_manifest,
-    names_in_files,
     register_rows,
 )
 
-SEED, YEARS = 7, range(2022, 2026)  # as the demo_inbox fixture generates it
+YEARS = range(2022, 2026)  # as the demo_inbox fixture generates it
 CHECKED = tuple(YEARS)
 SV = "sv"
 
 
 @pytest.fixture(scope="module")
-def corpus(demo_inbox, tmp_path_factory):
-    scratch = tmp_path_factory.mktemp("dqw_manifest") / "inbox"
-    manifest, snapshot = inbox_and_manifest(demo_inbox, scratch, SEED, YEARS)
+def corpus(demo_manifest, demo_reports, demo_names):
+    snapshot = demo_manifest[1]
     return {
-        "reports": current_reports(manifest, snapshot),
+        "reports": demo_reports,
         "register": register_rows(snapshot),
-        "named": names_in_files(snapshot),
+        "named": demo_names,
     }
 
 

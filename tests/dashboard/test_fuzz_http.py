@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, Phase, event, example, given, settings
 from hypothesis import strategies as st
 from test_access_matrix import outputs_of, runner_pids, stop_runners, stringify_id
 
-from dashboard.users import UserStore
+from dashboard.security.users import UserStore
 from tests.pipelines import hostile_files
 
 PASSWORD = "ett-tillrackligt-langt-losenord"
@@ -661,6 +661,7 @@ def _check_record(site, answer: dict, items: list[dict] | None) -> None:
     ]
 
 
+@pytest.mark.slow  # its jobs: about 50 whole ingests, one after another by the runner
 @settings(FUZZ, max_examples=50)
 @given(upload=multipart_bodies())
 @example(upload=(TRUNCATED, "multipart/form-data; boundary=B", None))
@@ -692,6 +693,7 @@ CONTENT_TYPES = st.sampled_from(
 ) | st.text(max_size=40).filter(lambda s: "\n" not in s and "\r" not in s)
 
 
+@pytest.mark.slow  # its jobs: about 50 whole ingests, one after another by the runner
 @settings(FUZZ, max_examples=30)
 @given(body=st.binary(max_size=2000), content_type=CONTENT_TYPES)
 def test_raw_upload_bodies_are_answered_without_a_server_error(site, body, content_type):
@@ -706,6 +708,7 @@ def test_raw_upload_bodies_are_answered_without_a_server_error(site, body, conte
 HOSTILE_BOUNDARY = "hostile-xlsx-7f3a9c0e5b1d"
 
 
+@pytest.mark.slow  # a job per example, read by the runner
 # Generated, not shrunk: shrinking workbooks of this size through the runner takes minutes.
 @settings(FUZZ, max_examples=6, phases=[Phase.explicit, Phase.reuse, Phase.generate])
 @given(
@@ -742,6 +745,7 @@ def test_hostile_xlsx_uploads_are_answered_and_every_file_accounted_for(site, fi
             assert outcome["errors"], entry
 
 
+@pytest.mark.slow  # its jobs: about 50 whole ingests, one after another by the runner
 def test_the_fuzz_leaves_no_runner_behind(site):
     """Runs last in this module: the jobs it made end, and so do their runners."""
     _wait_for_jobs(site)

@@ -3,7 +3,7 @@
 Every value the API publishes is checked against a recomputation from the seeded demo corpus's
 files (tests/corpus.py reads the reports, the grant registers and the reference list without the
 pipelines), twice: through Flask's test client, and through a real Kolada client (koladapy, as
-analysts use it against api.kolada.se) talking to the served app (gunicorn, dashboard.bench).
+analysts use it against api.kolada.se) talking to the served app (gunicorn, dashboard.serving.cluster.Server).
 What a value is (docs/api.md): per municipality a yes/no figure is 1 or 0, a missing one null
 with the status "Ej rapporterat" and count 0; for a county, the nation or a group the share in
 per cent of the municipalities with a value, count being how many; amounts are sums (county-level
@@ -33,12 +33,10 @@ from koladapy.exceptions import KoladaAPIError
 from dashboard import data, i18n
 from dashboard.api import catalogue
 from dashboard.app import create_app
-from dashboard.bench import Server
-from dashboard.users import UserStore
+from dashboard.security.users import UserStore
+from dashboard.serving.cluster import Server
 from tests.corpus import (
-    current_reports,
     grant_totals,
-    inbox_and_manifest,
     late_report,
     municipality_groups,
     reference_municipalities,
@@ -46,7 +44,7 @@ from tests.corpus import (
     report_figures,
 )
 
-SEED, YEARS = 7, range(2022, 2026)  # as the demo_inbox fixture generates it
+YEARS = range(2022, 2026)  # as the demo_inbox fixture generates it
 NOT_REPORTED = "Ej rapporterat"
 
 # The catalogue written out again, independently: an id never changes its meaning.
@@ -164,12 +162,11 @@ def _region_value(kind: str, figure: str, fs: list[dict], population: int, extra
 
 
 @pytest.fixture(scope="module")
-def expected(demo_inbox, demo_warehouse, tmp_path_factory) -> Expected:
-    scratch = tmp_path_factory.mktemp("kolada_manifest") / "inbox"
-    manifest, snapshot = inbox_and_manifest(demo_inbox, scratch, SEED, YEARS)
+def expected(demo_manifest, demo_reports, demo_warehouse) -> Expected:
+    snapshot = demo_manifest[1]
     refs = {m["municipality_code"]: m for m in reference_municipalities()}
     skr = municipality_groups()
-    reports = current_reports(manifest, snapshot)
+    reports = demo_reports
     municipal, county_level = grant_totals(register_rows(snapshot))
     report_years = {year for _, year in reports}
     register_years = {year for _, year in municipal} | {year for _, year in county_level}

@@ -1,7 +1,7 @@
 """The API's description and the served app agree: schemathesis (pinned) over /api/openapi.json.
 
 Runs schemathesis's own command, as an analyst or CI would, against the app served by gunicorn
-(dashboard.bench.Server over the demo warehouse), with every check it has: no 5xx, every status
+(dashboard.serving.cluster.Server over the demo warehouse), with every check it has: no 5xx, every status
 and body as the description says, what the description allows accepted and what it forbids
 refused (the pair that found a year "0" refused and ``data?kpi_id=&municipality_id=`` refused
 while the description allowed both), a method a route lacks answered 405 with ``Allow``. The run
@@ -17,7 +17,7 @@ import sys
 
 import pytest
 
-from dashboard.bench import Server
+from dashboard.serving.cluster import Server
 
 EXAMPLES = os.environ.get("BF_SCHEMATHESIS_EXAMPLES", "5")
 SEED = os.environ.get("BF_SCHEMATHESIS_SEED", "2026")

@@ -29,7 +29,7 @@ from sign_in import sign_in
 from dashboard import fmt
 from dashboard.app import create_app
 from dashboard.i18n import t
-from dashboard.users import UserStore
+from dashboard.security.users import UserStore
 from pipelines.ingest import ingest
 from pipelines.uploads import Sender
 from tests.conftest import FIXTURES, query

@@ -26,8 +26,8 @@ import pytest
 from sign_in import sign_in
 
 from dashboard.app import create_app
-from dashboard.bench import free_port
-from dashboard.users import UserStore
+from dashboard.security.users import UserStore
+from dashboard.serving.cluster import free_port
 from pipelines.ingest import ingest
 from pipelines.uploads import Sender
 from tests.conftest import FIXTURES, ROOT

@@ -1,7 +1,7 @@
 """Sessions and sign-in throttling over real HTTP: two app servers (gunicorn, two workers each)
 over one directory of accounts, as the reference cluster runs them.
 
-Each server is ``python -m dashboard`` (``dashboard.bench.Server``) with ``BF_TRUSTED_PROXIES=1``,
+Each server is ``python -m dashboard`` (``dashboard.serving.cluster.Server``) with ``BF_TRUSTED_PROXIES=1``,
 so a test names the client's address in ``X-Forwarded-For`` as haproxy would. Requests go to
 both servers in turn, so a session ended or a failure counted in one worker must hold in every
 other. The only thing moved by hand is the clock of a slowed account (its ``next_at``), to show
@@ -24,10 +24,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from dashboard import audit
-from dashboard.auth import LIMITS
-from dashboard.bench import Server
-from dashboard.users import UserStore
+from dashboard.security import audit
+from dashboard.security.auth import LIMITS
+from dashboard.security.users import UserStore
+from dashboard.serving.cluster import Server
 
 PASSWORD = "ett-tillrackligt-langt-losenord"
 WRONG = "fel-losenord-123"

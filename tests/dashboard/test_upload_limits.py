@@ -24,8 +24,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sign_in import csrf_token, sign_in
 
-from dashboard import upload
-from dashboard.users import UserStore
+from dashboard.intake import upload
+from dashboard.security.users import UserStore
 from pipelines import publish
 from tests.conftest import FIXTURES
 

@@ -12,9 +12,9 @@ import json
 import pytest
 from sign_in import sign_in
 
-from dashboard import audit
 from dashboard.app import create_app
-from dashboard.users import UserStore
+from dashboard.security import audit
+from dashboard.security.users import UserStore
 
 ROUTER = ".._pages_content.children..._pages_store.data.."
 PASSWORD = "ett-langt-losenord"

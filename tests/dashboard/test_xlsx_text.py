@@ -21,7 +21,7 @@ from sign_in import sign_in
 from test_access_matrix import download_body
 
 from dashboard import export
-from dashboard.users import UserStore
+from dashboard.security.users import UserStore
 from pipelines import xlsx_text
 from pipelines.template import report_to_xlsx_bytes
 

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from dashboard.cluster import Cluster, haproxy_binary
+from dashboard.serving.cluster import Cluster, haproxy_binary
 from tests.conftest import run_cli, write_json
 
 pytestmark = pytest.mark.slow

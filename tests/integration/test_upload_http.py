@@ -31,8 +31,8 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from dashboard.bench import Server
-from dashboard.users import UserStore
+from dashboard.security.users import UserStore
+from dashboard.serving.cluster import Server
 from pipelines import reference
 from tests.conftest import FIXTURES, query, run_cli
 

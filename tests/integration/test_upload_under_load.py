@@ -34,10 +34,10 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import serve
-from dashboard import upload as upload_module
-from dashboard.bench import Server
-from dashboard.users import UserStore
+from dashboard.intake import upload as upload_module
+from dashboard.security.users import UserStore
+from dashboard.serving import serve
+from dashboard.serving.cluster import Server
 from pipelines import reference
 from tests.conftest import FIXTURES, run_cli
 

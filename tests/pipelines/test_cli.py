@@ -6,6 +6,7 @@ import hashlib
 import json
 
 import openpyxl
+import pytest
 
 from pipelines.contract import SHEET_FIELDS, SHEET_PROJECTS, SHEET_PROMISES
 from tests.conftest import run_cli
@@ -15,6 +16,7 @@ def digest(folder) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
+@pytest.mark.slow
 def test_demo_is_reproducible_from_its_seed(tmp_path):
     for name in ("a", "b"):
         result = run_cli(
@@ -41,6 +43,7 @@ def test_template_has_the_three_sheets(tmp_path):
     assert {SHEET_FIELDS, SHEET_PROMISES, SHEET_PROJECTS} <= set(book.sheetnames)
 
 
+@pytest.mark.slow
 def test_ingest_json_accounts_for_every_file_of_the_inbox(tmp_path):
     inbox = tmp_path / "inbox"
     assert (

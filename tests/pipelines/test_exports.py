@@ -10,6 +10,7 @@ import json
 
 import duckdb
 import polars as pl
+import pytest
 
 from pipelines import export, publish
 from tests.conftest import run_cli, write_json
@@ -68,6 +69,7 @@ def test_the_municipality_figures_in_the_csv_are_the_report_s(tmp_path, valid_re
     assert mine[0]["has_council"] == ("Ja" if valid_report["council"]["exists"] else "Nej")
 
 
+@pytest.mark.slow  # six whole ingests in a row
 def test_exports_are_pruned_with_their_versions(tmp_path, valid_report):
     versions = []
     for year in range(2020, 2020 + publish.KEEP_VERSIONS + 2):

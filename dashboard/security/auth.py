@@ -39,9 +39,9 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from dashboard import audit, signins
 from dashboard.i18n import Lang, lang_or_default, t
-from dashboard.users import Account, UserStore, users_file_from_env
+from dashboard.security import audit, signins
+from dashboard.security.users import Account, UserStore, users_file_from_env
 
 IDLE = timedelta(minutes=30)
 MAX_AGE = timedelta(hours=8)

@@ -25,7 +25,7 @@ import flask
 
 from dashboard.components.map import GEO_FILES
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ROUTE = "/geo/"
 MAX_AGE = 7 * 24 * 3600
 DECIMALS = 3

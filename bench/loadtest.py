@@ -1,17 +1,18 @@
 """A bounded load test of the served dashboard, with publishes of new data while it runs.
 
-``python -m dashboard.loadtest [--users 20 --seconds 60 --workers 2]`` (``make bench`` runs it
-after the benchmark) builds a warehouse from seeded demo data in a temporary folder, adds a few
-accounts, serves the real app with gunicorn (``dashboard.bench.Server``: ``python -m dashboard``
-on a free port of 127.0.0.1) and lets simulated clients use it for a fixed time: browsers (half
-of them anonymous, half signed in through the real form) and, one in five by default, scripts
-reading the Kolada-shaped API. Half-way through, the real pipeline (``python -m pipelines
-ingest``, in a subprocess) publishes a new warehouse version while the clients keep going.
+``python -m bench.loadtest [--users 20 --seconds 60 --workers 2]`` (``make bench`` runs it after the
+benchmark) builds a warehouse from seeded demo data in a temporary folder, adds a few accounts,
+serves the real app with gunicorn (``dashboard.serving.cluster.Server``: ``python -m dashboard`` on
+a free port of 127.0.0.1) and lets simulated clients use it for a fixed time: browsers (half of them
+anonymous, half signed in through the real form) and, one in five by default, scripts reading the
+Kolada-shaped API. Half-way through, the real pipeline (``python -m pipelines ingest``, in a
+subprocess) publishes a new warehouse version while the clients keep going.
 
-``--cluster 2`` runs the same against the reference deployment (``dashboard.cluster.Cluster``:
-haproxy in front of that many app servers, each gunicorn with ``--workers`` workers, all reading
-one warehouse directory); there three in five clients are API scripts by default. ``--publishes
-N`` spreads N publishes evenly over the run (at 1/3 and 2/3 of the time for two), each a real
+``--cluster 2`` runs the same against the reference deployment
+(``dashboard.serving.cluster.Cluster``: haproxy in front of that many app servers, each gunicorn
+with ``--workers`` workers, all reading one warehouse directory); there three in five clients are
+API scripts by default. ``--publishes N`` spreads N publishes evenly over the run (at 1/3 and 2/3 of
+the time for two), each a real
 ingest of another revised report. ``make bench`` runs ``--cluster 2 --users 50 --seconds 60
 --publishes 2 --workers 1`` after the single server's run: on the 2-core reference machine one
 worker per app server measured better than two (the same throughput, a lower p95; two app
@@ -91,9 +92,9 @@ from urllib.parse import urlencode, urlsplit
 
 import brotli
 
+from bench.dashboard import CALLBACKS, ROOT, percentile, read
 from dashboard.api import catalogue
-from dashboard.bench import CALLBACKS, ROOT, Server, percentile, read
-from dashboard.cluster import Cluster
+from dashboard.serving.cluster import Cluster, Server
 
 TARGET_P95_MS = 500
 TARGET_API_P95_MS = 100  # the cluster's target for the Kolada API (issue 13)
@@ -124,7 +125,7 @@ VERSION_HEADER = "X-Warehouse-Version"
 VERSION = re.compile(r"(?:version|Version) (\d+)")
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
-# Callbacks this test posts that dashboard.bench.CALLBACKS has no name for.
+# Callbacks this test posts that bench.dashboard.CALLBACKS has no name for.
 MORE_CALLBACKS = {"rg-code": "region.region_choices"}
 
 # What a reader may do on each page: each interaction is a list of steps; a step changes one
@@ -305,7 +306,7 @@ def body_for(dep: dict, comps: dict[str, dict], changed: list[str], fixed: dict)
 
 
 def callback_label(body: dict) -> str:
-    """A short name per callback (``dashboard.bench.CALLBACKS`` where it has one)."""
+    """A short name per callback (``bench.dashboard.CALLBACKS`` where it has one)."""
     outputs = body["outputs"]
     ident = (outputs[0] if isinstance(outputs, list) else outputs)["id"]
     if isinstance(ident, dict):
@@ -869,7 +870,7 @@ def revised_report(inbox: Path, target: Path, which: int = 0) -> Path:
 
 
 def make_accounts(path: Path, municipalities: list[str]) -> list[Account]:
-    from dashboard.users import UserStore
+    from dashboard.security.users import UserStore
 
     password = secrets.token_urlsafe(16)
     accounts = [
@@ -1658,7 +1659,7 @@ def print_report(report: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m dashboard.loadtest", description=__doc__.split("\n")[0]
+        prog="python -m bench.loadtest", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--users", type=int, default=20, help="clients: browsers and API scripts")
     parser.add_argument(

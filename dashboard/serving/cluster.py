@@ -1,15 +1,17 @@
 """The reference deployment, on one machine: haproxy in front of several app servers.
 
-``python -m dashboard.cluster --servers 2 --api-servers 1 --port 8050`` (``make serve-cluster``)
-starts copies of the app (``python -m dashboard``: gunicorn, on free ports), all reading the same
-warehouse directory, accounts file, audit log and upload directory, and haproxy (Debian's
-package) on ``--port`` in front of them, with the config from ``deploy/haproxy.cfg.template``:
-the open data (``/api/v3/``, ``/api/v2/``, ``/data/``) goes to a pool of its own, so that its
-many cheap reads never wait behind the dashboard's heavy callbacks in one worker.
-It runs until interrupted and stops them all. The app trusts one proxy hop
+``python -m dashboard.serving.cluster --servers 2 --api-servers 1 --port 8050`` (``make
+serve-cluster``) starts copies of the app (``python -m dashboard``: gunicorn, on free ports), all
+reading the same warehouse directory, accounts file, audit log and upload directory, and haproxy
+(Debian's package) on ``--port`` in front of them, with the config from
+``deploy/haproxy.cfg.template``: the open data (``/api/v3/``, ``/api/v2/``, ``/data/``) goes to a
+pool of its own, so that its many cheap reads never wait behind the dashboard's heavy callbacks in
+one worker. It runs until interrupted and stops them all. The app trusts one proxy hop
 (``BF_TRUSTED_PROXIES=1``), so the sign-in throttling sees the reader's address, not haproxy's.
 
-``Cluster`` is the same as a context manager, for the tests and the load test.
+``Cluster`` is the same as a context manager, for the tests and the load test; ``Server`` is one
+of its app servers (``python -m dashboard`` on a free port), which the tests and the benchmark
+also start alone.
 """
 
 from __future__ import annotations
@@ -18,14 +20,119 @@ import argparse
 import os
 import shutil
 import signal
+import socket
 import subprocess
+import sys
 import tempfile
 import time
+import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from dashboard.bench import ROOT, Server, free_port, http_get
+from dashboard.serving.compression import COPY_HEADER, PLOTLY_PATH
 
+ROOT = Path(__file__).resolve().parents[2]
+ACCEPT_ENCODING = "gzip, deflate, br, zstd"  # what Chromium sends
 TEMPLATE = ROOT / "deploy" / "haproxy.cfg.template"
+
+
+# -- one app server ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status, dict(response.headers), response.read()
+
+
+@dataclass
+class Server:
+    """``python -m dashboard`` over one warehouse directory, on a free port of 127.0.0.1."""
+
+    warehouse: Path
+    log_path: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+    env: dict[str, str] | None = None  # extra environment for the server (accounts, uploads)
+    # a lower CPU priority for the server's processes (see Cluster's dashboard_nice)
+    nice: int = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 60) -> Server:
+        env = {
+            **os.environ,
+            **(self.env or {}),
+            "WAREHOUSE_DIR": str(self.warehouse),
+            "PORT": str(self.port),
+        }
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            ["nice", "-n", str(self.nice), sys.executable, "-m", "dashboard"]
+            if self.nice
+            else [sys.executable, "-m", "dashboard"],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited at start:\n{self.log_tail()}")
+            try:
+                if http_get(self.url + "/healthz")[0] == 200:
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"the server did not answer within {timeout} s:\n{self.log_tail()}")
+
+    def wait_for_brotli(self, timeout: float = 120) -> None:
+        """Wait for the brotli copies (made in the background on a machine's first start)."""
+        deadline = time.monotonic() + timeout
+        headers = {"Accept-Encoding": ACCEPT_ENCODING}
+        while time.monotonic() < deadline:
+            # Each worker answers for itself: ask a few times in a row.
+            answers = [http_get(self.url + PLOTLY_PATH, headers)[1] for _ in range(4)]
+            # on-the-fly brotli says "br" too: wait for the stored quality-11 copy
+            if all(h.get(COPY_HEADER) for h in answers):
+                return
+            time.sleep(1)
+        raise RuntimeError("the brotli copy of plotly.js was not ready in time")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            # SIGTERM is gunicorn's graceful shutdown of the master and its workers.
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if getattr(self, "_log", None):
+            self._log.close()
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
+
+    def __enter__(self) -> Server:
+        return self.start()
+
+    def __exit__(self, *_exc) -> None:
+        self.stop()
+
+
+# -- haproxy in front of several -----------------------------------------------------------------
 
 
 def haproxy_binary() -> str:

@@ -40,8 +40,8 @@ import dash
 import flask
 from markupsafe import escape
 
-from dashboard import audit, auth, callback_body
-from dashboard.users import Account
+from dashboard.security import audit, auth, callback_body
+from dashboard.security.users import Account
 
 OPEN = "open"
 PUBLISHED = "published"
@@ -159,10 +159,6 @@ def can_see_submissions(user: Account | None, municipality_code: str | None) -> 
 
 def can_upload(user: Account | None) -> bool:
     return user is not None and user.role in UPLOAD_ROLES
-
-
-def can_send_grants(user: Account | None) -> bool:
-    return user is not None and user.role == "coordinator"
 
 
 def can_read_audit(user: Account | None) -> bool:

@@ -4,7 +4,7 @@ Reads ``WAREHOUSE_DIR`` (default ``data/warehouse``) and ``PORT`` (default 8050)
 with four threads each suit a 2-core machine: DuckDB releases the GIL while it queries, and
 each worker opens its own read-only connection after the fork (no preload). A thread that
 waits for an upload job (``POST /api/inlamning?vanta=1``) is one readers cannot have, so
-``dashboard/upload.py`` lets at most half of a worker's threads wait, 10 s at most each.
+``dashboard/intake/upload.py`` lets at most half of a worker's threads wait, 10 s at most each.
 """
 
 from __future__ import annotations
@@ -14,10 +14,7 @@ import os
 from gunicorn.app.base import BaseApplication
 
 from dashboard.data import warehouse_dir_from_env
-
-# Threads per worker (gthread). dashboard/upload.py lets at most half of them wait for an upload
-# job (``?vanta=1``), so the others stay free for readers.
-THREADS = 4
+from dashboard.serving.workers import THREADS
 
 
 class DashboardServer(BaseApplication):

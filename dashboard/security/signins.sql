@@ -1,4 +1,4 @@
--- The statements of dashboard/signins.py (SQLite), each after a "-- name:" line; parameters by name.
+-- The statements of dashboard/security/signins.py (SQLite), each after a "-- name:" line; parameters by name.
 
 -- name: schema
 CREATE TABLE IF NOT EXISTS sessions (

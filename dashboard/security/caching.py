@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import flask
 
-from dashboard import access, auth
+from dashboard.security import access, auth
 
 ACCOUNT_HEADERS = ("Authorization", "Cookie")
 PRIVATE = "private, no-store"

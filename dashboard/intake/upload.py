@@ -15,15 +15,14 @@ or half-finished upload leaves nothing behind but its record (the job and the au
 Answers are JSON: 202 with the job and its ``status_url`` (also in ``Location``), 400 for a body
 without files, 401/403 from ``access``, 413 for too many files, 429 over the daily quota.
 
-``?vanta=1`` waits for the job, but never for long and never with many: a waiting request holds
-one of the worker's threads (``dashboard/serve.py``: gthread, 4 threads a worker), which readers
+``?vanta=1`` waits for the job, but never for long and never with many: a waiting request holds one
+of the worker's threads (``dashboard/serving/serve.py``: gthread, 4 threads a worker), which readers
 of the dashboard and the API need. So the wait ends after ``WAIT_SECONDS`` (10 s) and at most one
 request per account (``WAITERS_PER_ACCOUNT``, across the server's workers: a lock file under
 ``<upload dir>/.locks/``) and two per worker process (``WAITERS_PER_PROCESS``, half its threads)
 wait at once. The answer is 200 with the finished job, or else 202 with the job as it stands, its
 ``status_url`` and a ``message`` saying why: the caller follows ``status_url`` until the job's
 ``state`` is ``done`` or ``failed``.
-
 The quota: per account and UTC day at most ``QUOTA_FILES`` files and ``QUOTA_MB`` MB sent
 (coordinators ``COORDINATOR_QUOTA_FACTOR`` times that; ``BF_UPLOAD_QUOTA_FILES`` and
 ``BF_UPLOAD_QUOTA_MB`` change the base), counted from the job records of the day in the upload
@@ -58,8 +57,9 @@ from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from wtforms import ValidationError
 
-from dashboard import access, audit, auth, context
-from dashboard.serve import THREADS
+from dashboard import context
+from dashboard.security import access, audit, auth
+from dashboard.serving.workers import THREADS
 from pipelines import uploads
 from pipelines.contract import MAX_FILE_BYTES
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.loadtest import API, KINDS, UPLOADS, print_report, run_load_test
+from bench.loadtest import API, KINDS, UPLOADS, print_report, run_load_test
 
 pytestmark = pytest.mark.slow
 

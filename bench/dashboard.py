@@ -1,7 +1,7 @@
 """The dashboard's benchmark: callback times and sizes, and the first page load, at 1x and 10x.
 
 ``make bench`` calls ``main(work)`` after the pipelines' benchmark, with ``work/"wh_1x"`` and
-``work/"wh_10x"`` built from the demo data. ``python -m dashboard.bench`` runs alone: it builds a
+``work/"wh_10x"`` built from the demo data. ``python -m bench.dashboard`` runs alone: it builds a
 1x warehouse from seeded demo data in a temporary folder.
 
 The marts have a fixed grain (290 municipalities x years), so ten times the received files
@@ -36,21 +36,16 @@ import json
 import os
 import platform
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import brotli
 import duckdb
 
-from dashboard.compression import COPY_HEADER
+from dashboard.serving.cluster import ACCEPT_ENCODING, Server
 
 ROOT = Path(__file__).resolve().parents[1]
 REPEATS = 30
@@ -65,8 +60,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-ACCEPT_ENCODING = "gzip, deflate, br, zstd"  # what Chromium sends
-PLOTLY_PATH = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 KIRUNA = "2584"  # the largest municipality: a click near its centre cannot miss it
 UPPLANDS_VASBY = "0114"  # Jämför: a municipality with a municipality group of 40-odd peers
 
@@ -94,101 +87,6 @@ CALLBACKS = {
     "dq-nav": "data_quality.navigate",
     "cp-code": "compare.level_choices",
 }
-
-
-# -- the served app -------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def http_get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict, bytes]:
-    request = urllib.request.Request(url, headers=headers or {})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return response.status, dict(response.headers), response.read()
-
-
-@dataclass
-class Server:
-    """``python -m dashboard`` over one warehouse directory, on a free port of 127.0.0.1."""
-
-    warehouse: Path
-    log_path: Path
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen | None = None
-    env: dict[str, str] | None = None  # extra environment for the server (accounts, uploads)
-    nice: int = 0  # a lower CPU priority for the server's processes (see dashboard/cluster.py)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, timeout: float = 60) -> Server:
-        env = {
-            **os.environ,
-            **(self.env or {}),
-            "WAREHOUSE_DIR": str(self.warehouse),
-            "PORT": str(self.port),
-        }
-        self._log = self.log_path.open("wb")
-        self.process = subprocess.Popen(
-            ["nice", "-n", str(self.nice), sys.executable, "-m", "dashboard"]
-            if self.nice
-            else [sys.executable, "-m", "dashboard"],
-            cwd=ROOT,
-            env=env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited at start:\n{self.log_tail()}")
-            try:
-                if http_get(self.url + "/healthz")[0] == 200:
-                    return self
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"the server did not answer within {timeout} s:\n{self.log_tail()}")
-
-    def wait_for_brotli(self, timeout: float = 120) -> None:
-        """Wait for the brotli copies (made in the background on a machine's first start)."""
-        deadline = time.monotonic() + timeout
-        headers = {"Accept-Encoding": ACCEPT_ENCODING}
-        while time.monotonic() < deadline:
-            # Each worker answers for itself: ask a few times in a row.
-            answers = [http_get(self.url + PLOTLY_PATH, headers)[1] for _ in range(4)]
-            # on-the-fly brotli says "br" too: wait for the stored quality-11 copy
-            if all(h.get(COPY_HEADER) for h in answers):
-                return
-            time.sleep(1)
-        raise RuntimeError("the brotli copy of plotly.js was not ready in time")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            # SIGTERM is gunicorn's graceful shutdown of the master and its workers.
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if getattr(self, "_log", None):
-            self._log.close()
-
-    def log_tail(self, lines: int = 40) -> str:
-        text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        return "\n".join(text.splitlines()[-lines:])
-
-    def __enter__(self) -> Server:
-        return self.start()
-
-    def __exit__(self, *_exc) -> None:
-        self.stop()
 
 
 # -- warehouses -----------------------------------------------------------------------------------

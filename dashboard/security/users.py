@@ -33,7 +33,7 @@ import tomli_w
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from dashboard.signins import SignIns, beside
+from dashboard.security.signins import SignIns, beside
 
 ROLES = ("kommun", "viewer", "coordinator")
 DEFAULT_USERS_FILE = "data/users.toml"

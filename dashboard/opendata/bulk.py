@@ -14,11 +14,11 @@ A file is served only when the version's manifest names it (a request's path is 
 disk), and the marts that list received files and the reasons for rejections only to the
 accounts ``access.can_download_mart`` allows.
 
-Caching (``dashboard/caching.py``): a public mart's file is the same for everyone and is cached
-for a year (``public, immutable``) while the statistics are public. A file that needed an account
-(``mart_submissions``, ``mart_issues``, or any file while ``BF_PUBLIC=0``) is ``private, no-store``
-with ``Vary: Authorization, Cookie``; so are the manifests and the listing a signed-in caller is
-shown, since they list the files that caller may fetch.
+Caching (``dashboard/security/caching.py``): a public mart's file is the same for everyone and is
+cached for a year (``public, immutable``) while the statistics are public. A file that needed an
+account (``mart_submissions``, ``mart_issues``, or any file while ``BF_PUBLIC=0``) is ``private,
+no-store`` with ``Vary: Authorization, Cookie``; so are the manifests and the listing a signed-in
+caller is shown, since they list the files that caller may fetch.
 """
 
 from __future__ import annotations
@@ -28,11 +28,12 @@ from pathlib import Path
 
 import flask
 
-from dashboard import access, auth, caching, context, i18n
+from dashboard import context, i18n
+from dashboard.security import access, auth, caching
 from pipelines import export, publish
 
 MIMETYPES = {"parquet": "application/vnd.apache.parquet", "csv": "text/csv"}
-MARTS_DOC = Path(__file__).resolve().parents[1] / "docs" / "marts.md"
+MARTS_DOC = Path(__file__).resolve().parents[2] / "docs" / "marts.md"
 YEAR = 365 * 24 * 3600
 
 

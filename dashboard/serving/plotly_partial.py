@@ -16,11 +16,11 @@ from pathlib import Path
 
 import flask
 
-from dashboard.compression import PLOTLY_PATH
+from dashboard.serving.compression import PLOTLY_PATH
 
 log = logging.getLogger(__name__)
 
-BUNDLE = Path(__file__).resolve().parent / "vendor" / "plotly" / "plotly-partial.min.js"
+BUNDLE = Path(__file__).resolve().parents[1] / "vendor" / "plotly" / "plotly-partial.min.js"
 # The trace types the bundle registers (entry.js); every figure the app builds uses only these.
 TRACE_TYPES = frozenset({"bar", "scatter", "choroplethmap", "scattermap"})
 # The URL does not change with the bundle: browsers revalidate within the hour (ETag).
