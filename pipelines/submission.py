@@ -9,6 +9,15 @@ from pathlib import Path
 from pipelines.issues import Issue, Location
 
 
+@dataclass(frozen=True)
+class Sender:
+    """The account a file came from, as far as ingest needs to know it."""
+
+    user: str
+    kommun: str | None  # a municipal reporter's own code; None for a coordinator
+    may_send_grants: bool
+
+
 @dataclass
 class Submission:
     file_name: str

@@ -35,6 +35,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines import publish
+from pipelines.submission import Sender  # re-exported: callers name it from here
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_UPLOAD_DIR = Path("data/uploads")
@@ -52,15 +53,6 @@ KOMMUN = re.compile(r"\d{4}")
 PROGRESS_EVERY = 0.5  # seconds between progress writes: the page polls, the disk need not churn
 STALE_TMP = 3600  # seconds after which a `.tmp-*` left by a web worker that died is removed
 MAX_NAME = 255  # characters of a file's display name
-
-
-@dataclass(frozen=True)
-class Sender:
-    """The account a file came from, as far as ingest needs to know it."""
-
-    user: str
-    kommun: str | None  # a municipal reporter's own code; None for a coordinator
-    may_send_grants: bool
 
 
 @dataclass

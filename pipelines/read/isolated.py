@@ -41,9 +41,8 @@ from pipelines.issues import Issue
 from pipelines.read.xlsx_limits import TOO_COMPLEX
 
 if TYPE_CHECKING:
-    from pipelines.ingest import Context
-    from pipelines.submission import Submission
-    from pipelines.uploads import Sender
+    from pipelines.parse import Context
+    from pipelines.submission import Sender, Submission
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_MEMORY_MB = 768
@@ -88,7 +87,7 @@ class _Worker:
 
 
 class Parser:
-    """`ingest.parse` in a worker process, one file at a time; use as a context manager."""
+    """`pipelines.parse.parse` in a worker process, one file at a time; use as a context manager."""
 
     def __init__(
         self, ctx: Context, *, memory_mb: int | None = None, seconds: float | None = None
@@ -155,7 +154,7 @@ class Parser:
             self._worker = None
 
     def parse(self, sub: Submission, data: bytes, sender: Sender | None = None) -> int | None:
-        """Like `ingest.parse(sub, data, ctx, sender)`: sets kind, status, rows and issues.
+        """Like `pipelines.parse.parse(sub, data, ctx, sender)`: sets kind, status, rows and issues.
         Returns the worker's peak resident memory in KB (None when it could not be known)."""
         with self._lock:
             return self._parse(sub, data, sender)
@@ -273,7 +272,7 @@ def _serve(memory_bytes: int) -> None:
     sender = Connection(os.dup(1), readable=False)
     os.dup2(2, 1)
     ctx_bytes = receiver.recv_bytes()
-    from pipelines.ingest import parse
+    from pipelines.parse import parse
 
     ctx = pickle.loads(ctx_bytes)
     resource.setrlimit(resource.RLIMIT_DATA, (memory_bytes, memory_bytes))

@@ -57,8 +57,9 @@ TABLES = (
 # the data is never taken for the header.
 HEADER_SEARCH_ROWS = 20
 # Unpacked size, as the zip's headers claim it, beyond which a workbook is refused. A claim only (a
-# hostile file lies): `ingest.parse` has measured the real one while inflating (`xlsx_limits`)
-# before this reader runs; this is a second, cheap refusal for a caller that did not.
+# hostile file lies): `pipelines.parse.parse` has measured the real one while inflating
+# (`xlsx_limits`) before this reader runs; this is a second, cheap refusal for a caller that
+# did not.
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 _FIELD_HEADERS = {normalise_label(HEADER_FIELD), "field"}
 _VALUE_HEADERS = {normalise_label(HEADER_VALUE), "value"}

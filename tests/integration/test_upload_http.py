@@ -466,7 +466,7 @@ def test_a_file_the_pipeline_rejects_is_recorded_with_its_reason(site, name):
             [OTHER],
         ) == [(0,)]
     if code == "grants_need_coordinator":
-        # Refused before it was read (pipelines.ingest.parse): its rows were never counted.
+        # Refused before it was read (pipelines.parse.parse): its rows were never counted.
         assert outcome["rows_loaded"] in (0, None) and outcome["rows_rejected"] is None
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
-from pipelines.ingest import Context, ingest, parse
+from pipelines.ingest import ingest
+from pipelines.parse import Context, parse
 from pipelines.read import isolated
 from pipelines.submission import Submission
 from tests.conftest import FIXTURES, query

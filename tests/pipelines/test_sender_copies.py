@@ -1,4 +1,4 @@
-"""A copy of a file already received is still checked for its sender's rights.
+"""A copy of a received file is checked for its sender's rights; impossible years are kept out.
 
 Found in review of issue 17: a municipal account that re-sent another municipality's report
 byte for byte (under a name of its own) had it recorded as a `duplicate`, which is not read again,
@@ -63,3 +63,18 @@ def test_a_copy_from_an_account_allowed_to_send_it_is_a_duplicate(tmp_path: Path
     assert again["status"] == "duplicate"
     assert again["duplicate_of"] is not None
     assert [w["code"] for w in again["warnings"]] == ["duplicate"]
+
+
+def test_a_year_no_integer_column_holds_is_rejected_not_a_crash(tmp_path: Path) -> None:
+    """Found by test_any_bytes' fuzz: `reporting_year: 2147483648` made the run fail while its
+    record was loaded (the year kept for a rejected report overflowed an INTEGER column)."""
+    report = json.loads(REPORT.read_text(encoding="utf-8"))
+    for year in (2147483648, -1, 10**30):
+        report["reporting_year"] = year
+        path = tmp_path / f"year_{abs(year) % 1000}.json"
+        path.write_text(json.dumps(report), encoding="utf-8")
+        result = ingest([path], tmp_path / "wh", tmp_path)
+        (summary,) = result.files
+        assert summary["status"] == "rejected"
+        assert summary["year"] is None
+        assert any(e["field"] == "reporting_year" for e in summary["errors"]), summary["errors"]
