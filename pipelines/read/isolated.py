@@ -15,8 +15,9 @@ has duckdb and polars threads running, and a forked copy of a process with threa
 a lock held at the fork; nor multiprocessing's "spawn", which re-runs the parent's main script.
 Messages are pickles over its stdin and stdout. It is reused for every file of a run (starting
 one costs about a second: the demo's 2 660 files could not afford one each) and restarted only
-after it died. It reports its peak resident memory (`ru_maxrss`) with every answer;
-`Parser.parse` returns it, and ingest keeps it by file (`IngestResult.parse_peaks_kb`).
+after it died. With every answer it reports its peak resident memory while it read that file
+(VmHWM, reset before each file); `Parser.parse` returns it, and ingest keeps it by file
+(`IngestResult.parse_peaks_kb`).
 
 Settings (environment): `BF_PARSE_MEMORY_MB` (default 768) and `BF_PARSE_SECONDS` (default 30).
 """
@@ -287,6 +288,7 @@ def _serve(memory_bytes: int) -> None:
             return
         sub, data, who = task
         del task
+        _reset_peak()  # so the peak sent back is this file's, not the worker's whole life's
         try:
             parse(sub, data, ctx, who)
             del data
@@ -299,8 +301,16 @@ def _serve(memory_bytes: int) -> None:
             return
 
 
+def _reset_peak() -> None:
+    """Start the peak resident memory (VmHWM) afresh; Linux only, else the peak is the worker's
+    lifetime high-water mark (an upper bound)."""
+    with suppress(OSError), open("/proc/self/clear_refs", "w") as handle:
+        handle.write("5")
+
+
 def _own_peak_kb() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    """This worker's peak resident memory in KB since `_reset_peak`."""
+    return _peak_kb(os.getpid()) or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 if __name__ == "__main__":
