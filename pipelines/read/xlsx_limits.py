@@ -87,11 +87,19 @@ _LABELS = {
     "cells": "antal celler",
     "shared_strings": "antal delade textvärden",
     "depth": "nivåer av nästlad XML",
+    "area": "celler från A1 till ett blads yttersta cell (rader gånger kolumner)",
 }
 # Tags counted, with an optional namespace prefix: `<row `, `<x:c>`, `<si/>`, `<sheet `.
 _TAGS = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,15}:)?(row|c|si|sheet)[\s/>]")
 _COUNTED = {b"row": "rows", b"c": "cells", b"si": "shared_strings", b"sheet": "sheets"}
-_CARRY = 32  # longer than any match of _TAGS: a tag split between two pieces is counted once
+# Where a sheet reaches: a cell's reference (`<c r="XFD9000"`, other attributes first allowed) and
+# the sheet's stated dimension (`<dimension ref="A1:XFD9000"/>`). Readers allocate the rectangle
+# from A1 to the farthest cell, so two cells far apart weigh as much as every cell between them.
+_CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]{0,15}:)?c\s[^>]{0,64}?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_DIMENSION = re.compile(
+    rb'<(?:[A-Za-z_][\w.-]{0,15}:)?dimension\s+ref="[A-Z]{0,3}[0-9]{0,7}:?([A-Z]{1,3})([0-9]{1,7})"'
+)
+_CARRY = 128  # longer than any match of _TAGS, _CELL_REF or _DIMENSION: one split is seen once
 
 
 class TooComplex(Exception):
@@ -207,6 +215,7 @@ class _Counter:
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self.totals = dict.fromkeys(("inflated_bytes", *_COUNTED.values()), 0)
+        self.reach = (0, 0)  # the part being read: its farthest (column, row)
 
     def _add(self, key: str, n: int) -> None:
         self.totals[key] += n
@@ -217,6 +226,7 @@ class _Counter:
     def part(self, pieces: Iterator[bytes]) -> int:
         """Count one part's tags; returns its inflated size."""
         size = depth = 0
+        self.reach = (0, 0)  # this part's farthest (column, row)
         carry = b""
         piece = next(pieces, None)
         while piece is not None:
@@ -239,6 +249,7 @@ class _Counter:
                 found.remove(tag)
         for tag in set(found):
             self._add(_COUNTED[tag], found.count(tag))
+        self._reach(buf, cut)
         # Two-byte marks are counted where they start before cut (buf[:cut + 1] holds them whole).
         end = cut + 1
         closed = buf.count(b"</", 0, end)
@@ -248,6 +259,28 @@ class _Counter:
         if depth > self.limits.depth:
             raise TooComplex("depth", depth, self.limits.depth, self.limits.what)
         return depth
+
+    def _reach(self, buf: bytes, cut: int) -> None:
+        """The rectangle a reader would allocate for this part, from the references that start
+        before cut; raises TooComplex when it holds more cells than the cell limit."""
+        column, row = self.reach
+        for pattern in (_CELL_REF, _DIMENSION):
+            for match in pattern.finditer(buf, 0, len(buf)):
+                if match.start() >= cut:
+                    break
+                column = max(column, _column_number(match.group(1)))
+                row = max(row, int(match.group(2)))
+        self.reach = (column, row)
+        if column * row > self.limits.cells:
+            raise TooComplex("area", column * row, self.limits.cells, self.limits.what)
+
+
+def _column_number(letters: bytes) -> int:
+    """`A` -> 1, `XFD` -> 16 384."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
 
 
 def measure(data: bytes, kind: str) -> dict[str, int]:

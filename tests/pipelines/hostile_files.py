@@ -209,22 +209,28 @@ def _shared_strings() -> Part:
     return repeated("xl/sharedStrings.xml", head, b"<si><t>x</t></si>" * 1000, 5000, b"</sst>")
 
 
-def _cell(ref: str, text: str) -> str:
+def _cell(ref: str, text: str, disguised: bool = False) -> str:
+    if disguised:  # the reference after 70 blanks: valid XML, past what the measuring looks at
+        return f'<c t="inlineStr"{" " * 70}r="{ref}"><is><t>{text}</t></is></c>'
     return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
 
 
-def _sparse_report_sheet(i: int) -> Part:
+def _sparse_report_sheet(i: int, disguised: bool = False) -> Part:
     """Two cells, A1 and XFD9000: within every count, but calamine allocates the sheet's whole
-    rectangle, 9 000 x 16 384 cells."""
-    far = f'<row r="9000">{_cell("XFD9000", "y")}</row>'
+    rectangle, 9 000 x 16 384 cells. The measuring refuses that rectangle; disguised (the far
+    cell's reference where the measuring does not look) only the child's memory ceiling stops it."""
+    far = f'<row r="9000">{_cell("XFD9000", "y", disguised)}</row>'
     return part(_sheet_name(i), sheet_xml(f'<row r="1">{_cell("A1", "x")}</row>{far}'))
 
 
-def _sparse_register_sheet(i: int) -> Part:
+def _sparse_register_sheet(i: int, disguised: bool = False) -> Part:
     """A register's header, then 150 000 rows of one cell each in the last column (XFD): within
-    every count, but a reader hands each row over as 16 384 values."""
+    every count, but a reader hands each row over as 16 384 values. Disguised, only the child's
+    time ceiling stops it."""
     header = "".join(_cell(f"{chr(65 + n)}1", h) for n, h in enumerate(REGISTER_COLUMNS))
-    rows = "".join(f'<row r="{r}">{_cell(f"XFD{r}", "1")}</row>' for r in range(2, 150_002))
+    rows = "".join(
+        f'<row r="{r}">{_cell(f"XFD{r}", "1", disguised)}</row>' for r in range(2, 150_002)
+    )
     return part(_sheet_name(i), sheet_xml(f'<row r="1">{header}</row>{rows}'))
 
 
@@ -238,6 +244,7 @@ def hostile(kind: str) -> dict[str, bytes]:
     names = REPORT_SHEETS if kind == "report" else REGISTER_SHEETS
     at = _fields_index(names)
     many = [part(f"xl/media/bild{i}.png", b"\x89PNG") for i in range(5000)]
+    sparse = _sparse_report_sheet if kind == "report" else _sparse_register_sheet
     return {
         "zipbomb": package(names, {at: _bomb_sheet(at)}),
         "lying_zipbomb": package(names, {at: _bomb_sheet(at, declared=4096)}),
@@ -245,10 +252,10 @@ def hostile(kind: str) -> dict[str, bytes]:
         "shared_strings": package(names, extra=[_shared_strings()]),
         "many_sheets": package(names, sheet_entries=5000),
         "many_members": package(names, extra=many),
-        # Passes the counts; only the child's memory ceiling stops a reader of it.
-        "sparse": package(
-            names, {at: (_sparse_report_sheet if kind == "report" else _sparse_register_sheet)(at)}
-        ),
+        # Passes the counts; the rectangle from A1 to its farthest cell is what is refused.
+        "sparse": package(names, {at: sparse(at)}),
+        # The same with the far cells' references disguised: only the child's ceilings stop it.
+        "sparse_disguised": package(names, {at: sparse(at, disguised=True)}),
     }
 
 
