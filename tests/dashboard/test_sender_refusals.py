@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 from sign_in import sign_in
+from test_access_matrix import find_node
 
 from dashboard import fmt
 from dashboard.app import create_app
@@ -222,20 +223,6 @@ def download(app, client, table: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text), delimiter=";"))
 
 
-def _find(node, component_id):
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            props = item.get("props")
-            if isinstance(props, dict) and props.get("id") == component_id:
-                return item
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return None
-
-
 def _text(node) -> str:
     if isinstance(node, str | int | float):
         return str(node)
@@ -253,16 +240,16 @@ def _kids(node: dict) -> list:
 
 def page_rows(doc, page: str, name: str) -> list[dict] | None:
     """Every row of a rendered table (all its pages) by header, or None without the table."""
-    table = _find(doc, f"table-{page}-{name}")
+    table = find_node(doc, f"table-{page}-{name}")
     if table is None:
         return None
     (thead,) = [n for n in _kids(table) if isinstance(n, dict) and n["type"] == "Thead"]
     headers = [_text(th).strip() for th in _kids(_kids(thead)[0])]
-    store = _find(doc, {"type": "table-rows", "page": page, "table": name})
+    store = find_node(doc, {"type": "table-rows", "page": page, "table": name})
     if store is not None:  # a long table: every row travels in its store
         cells = [[_text(c) for c in row] for row in store["props"]["data"]["rows"]]
     else:
-        body = _find(table, {"type": "table-body", "page": page, "table": name})
+        body = find_node(table, {"type": "table-body", "page": page, "table": name})
         cells = [[_text(td) for td in _kids(tr)] for tr in _kids(body)]
     return [dict(zip(headers, row, strict=True)) for row in cells]
 
