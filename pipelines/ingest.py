@@ -193,8 +193,8 @@ def ingest_locked(
             sender = senders.get(path)
             copy = bool(sub.sha256) and sub.sha256 in seen
             refused = None
-            if copy and data is not None and sender is not None:
-                # A copy is still checked for its sender's rights: another municipality's
+            if copy and data is not None and sender is not None and sender.restricted:
+                # A copy is still checked for a restricted sender's rights: another municipality's
                 # report re-sent by an account must be refused for it, or it would stand as that
                 # municipality's latest file (a duplicate is not read again otherwise).
                 refused = _refused_copy(parser, sub, data, sender)

@@ -17,6 +17,11 @@ class Sender:
     kommun: str | None  # a municipal reporter's own code; None for a coordinator
     may_send_grants: bool
 
+    @property
+    def restricted(self) -> bool:
+        """Whether some file could be refused for this sender (`parse.check_sender`)."""
+        return self.kommun is not None or not self.may_send_grants
+
 
 @dataclass
 class Submission:
